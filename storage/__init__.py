@@ -1,0 +1,1 @@
+"""The only package that talks SQL. Everything else asks it for domain objects."""

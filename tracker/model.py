@@ -1,0 +1,145 @@
+"""Plain data shared by every layer.
+
+Scrapers produce `ParsedPage`; `tracker.structure` turns it into a `Document`; `tracker.diff` compares two
+documents into `Change`s; `tracker.rules` attaches `Flag`s. Nothing here knows about HTTP or SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+LANGUAGES = ("rus", "kaz", "eng")
+CHANGE_KINDS = ("inserted", "repealed", "substituted", "renumbered")
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a page body in document order, before legal structure is known.
+
+    kind: "text" (heading or paragraph), "note" (a «Сноска»/«Ескерту»/«Footnote» footnote),
+    "pending" (a «Примечание ИЗПИ!» notice, editorial or announcing a change not yet in force).
+    """
+
+    text: str
+    kind: str = "text"
+    anchor: str | None = None
+    links: tuple[str, ...] = ()
+
+
+@dataclass
+class ParsedPage:
+    """What a scraper saw on one page: no legal structure yet."""
+
+    title: str
+    status: str
+    requisites: str
+    language: str
+    blocks: list[Block]
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A footnote or pending notice attributing a change to the act that made it.
+
+    kind: "amended", "new_wording", "repealed", "supplemented", "words_replaced", or "scheduled"
+    (adopted but not yet in force; `effective` is the date it bites).
+    """
+
+    kind: str
+    text: str
+    act_id: str | None = None
+    act_number: str | None = None
+    act_date: date | None = None
+    in_force: str = ""
+    effective: date | None = None
+
+    @property
+    def scheduled(self) -> bool:
+        return self.kind == "scheduled"
+
+
+@dataclass
+class Provision:
+    """An addressable unit of a law: an article (the diff unit), or a container such as a chapter.
+
+    eid follows Akoma Ntoso (`art_10-1`, `chp_3`); path lists the eids of the containers above it.
+    """
+
+    eid: str
+    kind: str
+    num: str
+    heading: str
+    text: str
+    path: tuple[str, ...] = ()
+    amendments: list[Amendment] = field(default_factory=list)
+    repealed: bool = False
+
+
+@dataclass
+class Document:
+    """One language expression of an act, structured."""
+
+    title: str
+    status: str
+    requisites: str
+    language: str
+    provisions: list[Provision]
+    scheduled: list[Amendment] = field(default_factory=list)
+
+    def articles(self) -> list[Provision]:
+        """The diff units: articles, or numbered points for acts without articles."""
+        return [p for p in self.provisions if p.kind in ("article", "point", "preamble")]
+
+
+Op = tuple[str, str]
+"""A redline operation: ("=", text) kept, ("+", text) inserted, ("-", text) deleted."""
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A rule's verdict that a change touches civic freedoms."""
+
+    rule_id: str
+    theme: str
+    severity: str
+    side: str
+    matched: tuple[str, ...]
+    eid: str
+    snippet: str
+    description: str = ""
+
+
+@dataclass
+class Change:
+    """One aligned pair of provisions that differ, or an unpaired one."""
+
+    kind: str
+    old: Provision | None
+    new: Provision | None
+    similarity: float = 0.0
+    ops: list[Op] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def eid(self) -> str:
+        return (self.new or self.old).eid  # type: ignore[union-attr]
+
+    @property
+    def heading(self) -> str:
+        return (self.new or self.old).heading  # type: ignore[union-attr]
+
+    @property
+    def amendments(self) -> list[Amendment]:
+        """The footnotes that explain this change: those on the new side not already on the old."""
+        if self.new is None:
+            return []
+        before = set(self.old.amendments) if self.old else set()
+        return [a for a in self.new.amendments if a not in before]
+
+    def inserted_text(self) -> str:
+        return " ".join(text for op, text in self.ops if op == "+")
+
+    def deleted_text(self) -> str:
+        return " ".join(text for op, text in self.ops if op == "-")

@@ -1,0 +1,1 @@
+"""Outbox events, webhooks and e-mail digests."""

@@ -1,0 +1,1 @@
+"""Renderings of one diff model: terminal, HTML, Markdown, JSON."""

@@ -1,0 +1,1 @@
+"""Keyword rules as data: TOML packs, validated, compiled, evaluated on changes."""
