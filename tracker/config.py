@@ -11,30 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracker.errors import ConfigError
-from tracker.model import LANGUAGES
+from tracker.errors import ConfigError, InputError
+from tracker.keys import check_languages, check_tags, parse_key
+from tracker.model import Watch
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
-TAGS = (
-    "ngo",
-    "charity",
-    "media",
-    "online",
-    "assembly",
-    "constitution",
-    "criminal",
-    "administrative",
-    "tax",
-    "privacy",
-)
-
-
-@dataclass(frozen=True)
-class WatchEntry:
-    key: str
-    title: str
-    languages: tuple[str, ...]
-    tags: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -99,7 +80,7 @@ class Drafts:
 class Settings:
     path: Path
     database_url: str
-    watch: tuple[WatchEntry, ...]
+    watch: tuple[Watch, ...]
     adilet_base_url: str
     adilet_api_url: str
     politeness: Politeness
@@ -143,9 +124,7 @@ def _section(raw: dict[str, Any], name: str, cls: type, path: Path) -> Any:
     return obj
 
 
-def _watch_entries(raw: dict[str, Any], path: Path) -> tuple[WatchEntry, ...]:
-    from tracker.keys import parse_key
-
+def _watch_entries(raw: dict[str, Any], path: Path) -> tuple[Watch, ...]:
     entries = []
     for i, item in enumerate(raw.get("watch", [])):
         where = f"{path}: watch[{i}]"
@@ -153,17 +132,11 @@ def _watch_entries(raw: dict[str, Any], path: Path) -> tuple[WatchEntry, ...]:
             raise ConfigError(f"{where}: each [[watch]] needs a key such as 'adilet:Z010000142_'")
         try:
             parse_key(item["key"])
-        except Exception as exc:
-            raise ConfigError(f"{where}.key: {exc}") from None
-        langs = tuple(item.get("languages", ["rus"]))
-        for lang in langs:
-            if lang not in LANGUAGES:
-                raise ConfigError(f"{where}.languages: {lang!r} is not one of {', '.join(LANGUAGES)}")
-        tags = tuple(item.get("tags", []))
-        for tag in tags:
-            if tag not in TAGS:
-                raise ConfigError(f"{where}.tags: unknown tag {tag!r} (known: {', '.join(TAGS)})")
-        entries.append(WatchEntry(item["key"], item.get("title", ""), langs, tags))
+            langs = check_languages(tuple(item.get("languages", ["rus"])))
+            tags = check_tags(tuple(item.get("tags", [])))
+        except InputError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+        entries.append(Watch(item["key"], item.get("title", ""), langs, tags))
     return tuple(entries)
 
 
@@ -173,7 +146,9 @@ def load(path: str | Path | None = None, database_url: str | None = None) -> Set
     try:
         raw = tomllib.loads(chosen.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"config file {chosen} not found: pass --config PATH or set ZANWATCH_CONFIG") from None
+        raise ConfigError(
+            f"config file {chosen} not found: pass --config PATH or set ZANWATCH_CONFIG"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{chosen}: not valid TOML ({exc})") from None
     db = raw.get("database", {})
@@ -184,10 +159,7 @@ def load(path: str | Path | None = None, database_url: str | None = None) -> Set
         raise ConfigError(f"{chosen}: rules.packs must be a list of pack names or paths")
     return Settings(
         path=chosen,
-        database_url=database_url
-        or os.environ.get("ZANWATCH_DB")
-        or db.get("url")
-        or default_database_url(),
+        database_url=database_url or os.environ.get("ZANWATCH_DB") or db.get("url") or default_database_url(),
         watch=_watch_entries(raw, chosen),
         adilet_base_url=sources.get("adilet_base_url", "https://old.adilet.zan.kz"),
         adilet_api_url=sources.get("adilet_api_url", "https://adilet.zan.kz"),

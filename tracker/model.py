@@ -7,11 +7,39 @@ documents into `Change`s; `tracker.rules` attaches `Flag`s. Nothing here knows a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 LANGUAGES = ("rus", "kaz", "eng")
 CHANGE_KINDS = ("inserted", "repealed", "substituted", "renumbered")
 SEVERITIES = ("info", "low", "medium", "high", "critical")
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A document on the watch list."""
+
+    key: str
+    title: str = ""
+    languages: tuple[str, ...] = ("rus",)
+    tags: tuple[str, ...] = ()
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class EditionInfo:
+    """A stored edition without its provisions: what `history` lists."""
+
+    id: int
+    key: str
+    language: str
+    seq: int
+    edition_date: date | None
+    fetched_at: datetime
+    title: str
+    status: str
+    origin: str
+    acts: tuple[str, ...] = ()
+    changes: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,6 +115,8 @@ class Document:
     language: str
     provisions: list[Provision]
     scheduled: list[Amendment] = field(default_factory=list)
+    amendments: list[Amendment] = field(default_factory=list)
+    """Footnotes about the whole text («По всему тексту …»), not one provision."""
 
     def articles(self) -> list[Provision]:
         """The diff units: articles, or numbered points for acts without articles."""

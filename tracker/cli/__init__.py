@@ -7,12 +7,12 @@ import sys
 from tracker.errors import ZanWatchError
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     from tracker.cli import daemon, delivery, editions, parse, rules, watch  # noqa: F401  (register commands)
     from tracker.cli.app import app
 
     try:
-        app()
+        app(args=argv, prog_name="zanwatch")
     except ZanWatchError as exc:
         sys.stderr.write(f"zanwatch: error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}\n")
         sys.exit(exc.exit_code)

@@ -31,6 +31,8 @@ def _global_options(
 ) -> None:
     _options["config"] = str(config_path) if config_path else None
     _options["db"] = db
+    if database.cache_info().currsize:
+        database().dispose()
     settings.cache_clear()
     database.cache_clear()
 

@@ -1,0 +1,427 @@
+"""adilet.zan.kz: URLs, response gates, and the classic page markup turned into ordered blocks.
+
+The classic host (`old.adilet.zan.kz`) is read first; the JSON API of the new JavaScript application
+carries the same body HTML in `text_content` and is the fallback. Both go through one body parser.
+A CAPTCHA or a JavaScript shell served with HTTP 200 is classified *suspect* (a typed result the caller
+stores), never parsed into an edition: a false "30 articles deleted" is the worst failure we can have.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+import lxml.html
+from lxml import etree
+
+from tracker.errors import FetchError, ParseError
+from tracker.model import Block, ParsedPage
+
+SITE_SUFFIX = re.compile(r'\s*-\s*ИПС\s*"Әділет"\s*$')
+DOC_LINK = re.compile(r"/docs/([A-Z][A-Z0-9]{9,10}_?)(?:[/#?]|$)")
+DATE = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4})\b")
+FOOTNOTE_START = re.compile(r"^\s*(?:Сноска|Ескерту|Footnote)\s*\.", re.IGNORECASE)
+PENDING_START = re.compile(
+    r"^\s*(?:Примечание\s+(?:ИЗПИ|РЦПИ)|(?:ҚР\s+ӘМ\s+)?ЗҚАИ-ның\s+ескертпесі|Note\s+(?:of|by)\s+(?:the\s+)?"
+    r"(?:IZPI|ILLI|RCLI))\s*!",
+    re.IGNORECASE,
+)
+TABLE_OF_CONTENTS = {"оглавление", "мазмұны", "table of contents", "contents"}
+CAPTCHA_MARKERS = (
+    "подтвердите, что вы не робот",
+    "робот емес екеніңізді",
+    "g-recaptcha",
+    "h-captcha",
+    "smartcaptcha",
+    "captcha",
+)
+ARTICLE_MARKERS = re.compile(r"Статья\s+\d|\d+-бап|Article\s+\d|(?:name|id)=\"z\d+\"")
+RED = {"#ff0000", "red", "#f00"}
+BLOCK_TAGS = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 table tbody thead tr td th ul ol li blockquote article section center".split()
+)
+SKIP_TAGS = frozenset(("script", "style", "noscript", "img"))
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One row of `/history`: an edition and the act that made it."""
+
+    edition: date
+    act: str
+    act_id: str | None
+    status: str
+
+
+@dataclass
+class Fetched:
+    """One adilet answer, gated. `suspect` says why it must not become an edition; `page` is then None."""
+
+    url: str
+    status: int
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+    suspect: str | None
+    page: ParsedPage | None
+
+
+class _Response(Protocol):
+    url: str
+    status: int
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+
+
+class _Fetcher(Protocol):
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> _Response: ...
+
+
+def document_url(base: str, ident: str, lang: str) -> str:
+    return f"{base.rstrip('/')}/{lang}/docs/{ident}"
+
+
+def edition_url(base: str, ident: str, lang: str, on: date) -> str:
+    return f"{document_url(base, ident, lang)}/{on:%d.%m.%Y}"
+
+
+def history_url(base: str, ident: str, lang: str) -> str:
+    return f"{document_url(base, ident, lang)}/history"
+
+
+def info_url(base: str, ident: str, lang: str) -> str:
+    return f"{document_url(base, ident, lang)}/info"
+
+
+def api_url(api_base: str, ident: str, lang: str) -> str:
+    return f"{api_base.rstrip('/')}/api/documents/by-ngr/{ident}?language={lang}"
+
+
+def _decode(body: bytes | str) -> str:
+    """UTF-8 first (what adilet serves, whatever a header claims), then the declared charset, then cp1251."""
+    if isinstance(body, str):
+        return body
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        declared = re.search(rb'charset=["\']?([\w-]+)', body[:2048])
+        for encoding in ((declared.group(1).decode("ascii"),) if declared else ()) + ("cp1251",):
+            try:
+                return body.decode(encoding)
+            except (LookupError, UnicodeDecodeError):
+                continue
+        return body.decode("utf-8", errors="replace")
+
+
+def _html(text: str) -> lxml.html.HtmlElement:
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"not an HTML page ({exc})") from None
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def suspect_reason(body: bytes, previous_size: int | None = None) -> str | None:
+    """Why this 200 answer must not become an edition, or None when it looks like a real document page."""
+    if not body.strip():
+        return "empty body"
+    text = _decode(body)
+    lowered = text.lower()
+    if any(marker in lowered for marker in CAPTCHA_MARKERS):
+        return "CAPTCHA page"
+    has_article = "<article" in lowered
+    if "<!--seo_body-->" in lowered and not has_article:
+        return "JavaScript shell without the text"
+    if not has_article:
+        return "no <article> body"
+    if "</article>" not in lowered:
+        return "truncated body (no </article>)"
+    if "<h1" not in lowered or 'class="status status_' not in lowered:
+        return "no title or status badge"
+    if not ARTICLE_MARKERS.search(text):
+        return "no article markers or z-anchors"
+    if previous_size and len(body) < previous_size / 2:
+        return f"body collapsed to {len(body) * 100 // previous_size}% of the last good size"
+    return None
+
+
+class _BodyWalker:
+    """Flattens the body markup into blocks in document order.
+
+    A footnote is one sentence split around links to the amending acts (`span.note`, `<a>`, `span.note`):
+    its pieces join into one note block. A red «Примечание ИЗПИ!» line and the red lines after it join
+    into one pending block. Everything else is text, one block per paragraph, heading or table cell.
+    """
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self._mode: str | None = None
+        self._parts: list[str] = []
+        self._links: list[str] = []
+        self._anchor: str | None = None
+        self._next_anchor: str | None = None
+
+    def walk(self, element: Any, mode: str = "text", top: bool = True) -> None:
+        if element.text:
+            self._piece(mode, element.text)
+        for child in element:
+            tag = child.tag
+            if isinstance(tag, str) and tag not in SKIP_TAGS:
+                self._element(child, tag, mode, top)
+            if child.tail:
+                self._piece(mode, child.tail)
+
+    def _element(self, element: Any, tag: str, mode: str, top: bool) -> None:
+        if tag == "br":
+            if self._mode == "note" or (self._mode == "text" and top):
+                self.close()
+            else:
+                self._parts.append(" ")
+            return
+        anchor = element.get("id") or element.get("name")
+        if anchor:
+            if self._mode is None:
+                self._next_anchor = self._next_anchor or anchor
+            elif self._anchor is None:
+                self._anchor = anchor
+        css = element.get("class")
+        if css and "note" in css.split():
+            mode = "note"
+        elif tag == "font" and (element.get("color") or "").lower() in RED:
+            mode = "pending"
+        elif tag == "a":
+            href = element.get("href")
+            if href:
+                self._links.append(href)
+            mode = "link"
+        if tag in BLOCK_TAGS:
+            self.close()
+            self.walk(element, mode if mode != "link" else "text", top=False)
+            self.close()
+        else:
+            self.walk(element, mode, top)
+
+    def _piece(self, mode: str, text: str) -> None:
+        if not text.strip():
+            if self._mode is not None:
+                self._parts.append(text)
+            return
+        if mode == "link":
+            if self._mode is None:
+                self._open("text")
+        elif mode == "note":
+            if self._mode != "note" or FOOTNOTE_START.match(text):
+                self._open("note")
+        elif mode == "pending":
+            if self._mode != "pending" or PENDING_START.match(text):
+                self._open("pending")
+        elif self._mode != "text":
+            self._open("text")
+        self._parts.append(text)
+
+    def _open(self, mode: str) -> None:
+        links = self._links
+        self.close()
+        self._mode = mode
+        self._links = links[-1:]  # the link being entered belongs to the new block
+        self._anchor, self._next_anchor = self._next_anchor, None
+
+    def close(self) -> None:
+        if self._mode is not None:
+            text = _squash("".join(self._parts))
+            kind = self._mode
+            if kind == "note" and not FOOTNOTE_START.match(text):
+                kind = "text"  # e.g. «1) Исключен Законом …» is styled as a note but is the law's text
+            if text and text.lower() not in TABLE_OF_CONTENTS:
+                links = tuple(self._links) if kind != "text" else ()
+                self.blocks.append(Block(text=text, kind=kind, anchor=self._anchor, links=links))
+        self._mode = None
+        self._parts = []
+        self._links = []
+        self._anchor = None
+
+
+def body_blocks(root: Any) -> list[Block]:
+    """The blocks of a body element (an `<article>`, or the wrapper of the API's `text_content`)."""
+    walker = _BodyWalker()
+    walker.walk(root)
+    walker.close()
+    return walker.blocks
+
+
+def parse_page(body: bytes | str, language: str) -> ParsedPage:
+    """A classic document page → title, status code (`upd`, `new`, `yts` …), requisites and body blocks."""
+    doc = _html(_decode(body))
+    slogan = doc.find_class("slogan")
+    head = slogan[0] if slogan else doc
+    h1 = head.find(".//h1")
+    if h1 is not None and h1.text_content().strip():
+        title = _squash(h1.text_content())
+    else:
+        title = SITE_SUFFIX.sub("", _squash(doc.findtext(".//title") or ""))
+    status = ""
+    for badge in head.find_class("status"):
+        codes = [c[len("status_") :] for c in (badge.get("class") or "").split() if c.startswith("status_")]
+        if codes:
+            status = codes[0]
+            break
+    requisites = head.find("p") if slogan else None
+    article = doc.find(".//article")
+    if article is None:
+        raise ParseError("no <article> element: not a classic adilet document page")
+    return ParsedPage(
+        title=title,
+        status=status,
+        requisites=_squash(requisites.text_content()) if requisites is not None else "",
+        language=language,
+        blocks=body_blocks(article),
+    )
+
+
+def parse_api(payload: bytes | dict[str, Any], language: str) -> ParsedPage:
+    """The JSON API answer (`/api/documents/by-ngr/{ID}`): `text_content` through the same body parser.
+
+    Field names other than `text_content` and `is_actual` are unconfirmed; `title` and `status` are read
+    when present.
+    """
+    if not isinstance(payload, dict):
+        try:
+            payload = json.loads(_decode(payload))
+        except ValueError as exc:
+            raise ParseError(f"adilet API answer is not JSON ({exc})") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("text_content"), str):
+        raise ParseError("adilet API answer has no text_content")
+    root = lxml.html.fragment_fromstring(payload["text_content"] or "<div></div>", create_parent="div")
+    article = root.find(".//article")
+    status = str(payload.get("status") or "")
+    if payload.get("is_actual") is False:
+        status = "yts"
+    return ParsedPage(
+        title=_squash(str(payload.get("title") or "")),
+        status=status,
+        requisites=_squash(str(payload.get("requisites") or "")),
+        language=language,
+        blocks=body_blocks(article if article is not None else root),
+    )
+
+
+def _ethernatable_rows(body: bytes | str) -> list[list[Any]]:
+    table = _html(_decode(body)).find('.//table[@id="ethernatable"]')
+    if table is None:
+        raise ParseError("no table #ethernatable on the page")
+    return [row.findall("td") for row in table.iter("tr") if row.findall("td")]
+
+
+def parse_history(body: bytes | str, language: str) -> list[HistoryEntry]:
+    """`/history` → one entry per edition: its date, the amending act (text, id) and the row's status."""
+    entries = []
+    for cells in _ethernatable_rows(body):
+        texts = [_squash(cell.text_content()) for cell in cells]
+        found = next((DATE.search(t) for t in texts if DATE.search(t)), None)
+        if found is None:
+            continue
+        day, month, year = (int(g) for g in found.groups())
+        act, act_id = "", None
+        for cell, text in zip(cells, texts, strict=True):
+            ids = [m.group(1) for a in cell.iter("a") if (m := DOC_LINK.search(a.get("href") or ""))]
+            if ids and text != found.group(0):
+                act, act_id = text, ids[0]
+                break
+        entries.append(
+            HistoryEntry(
+                edition=date(year, month, day),
+                act=act,
+                act_id=act_id,
+                status=texts[-1] if len(texts) > 2 else "",
+            )
+        )
+    return entries
+
+
+def parse_info(body: bytes | str) -> dict[str, str]:
+    """`/info` → the requisites card, label → value (labels without their trailing colon)."""
+    return {
+        _squash(cells[0].text_content()).rstrip(":"): _squash(cells[1].text_content())
+        for cells in _ethernatable_rows(body)
+        if len(cells) >= 2
+    }
+
+
+class AdiletSource:
+    """Fetches one language expression of a document: the classic page first, the JSON API as a fallback."""
+
+    FALLBACK_REASONS = ("JavaScript shell without the text", "no <article> body")
+
+    def __init__(self, fetcher: _Fetcher, base_url: str, api_url: str):
+        self.fetcher = fetcher
+        self.base_url = base_url
+        self.api_url = api_url
+
+    def fetch_text(
+        self,
+        ident: str,
+        language: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        previous_size: int | None = None,
+        on: date | None = None,
+    ) -> Fetched:
+        """Never raises for a bad 200 answer: it comes back with `suspect` set. FetchError still propagates
+        when the classic host cannot be reached at all."""
+        url = edition_url(self.base_url, ident, language, on) if on else document_url(self.base_url, ident, language)
+        reply = self.fetcher.get(url, etag=etag, last_modified=last_modified)
+        if reply.not_modified:
+            return _fetched(reply, None, None)
+        reason = suspect_reason(reply.body, previous_size)
+        if reason is None:
+            try:
+                return _fetched(reply, None, parse_page(reply.body, language))
+            except ParseError as exc:
+                return _fetched(reply, f"unparseable page ({exc})", None)
+        if on is None and reason in self.FALLBACK_REASONS:
+            fallback = self._from_api(ident, language)
+            if isinstance(fallback, Fetched):
+                return fallback
+            reason = f"{reason}; API fallback: {fallback}"
+        return _fetched(reply, reason, None)
+
+    def _from_api(self, ident: str, language: str) -> Fetched | str:
+        """The API result when it passes the gates, else why it did not."""
+        try:
+            reply = self.fetcher.get(api_url(self.api_url, ident, language))
+            page = parse_api(reply.body, language)
+        except (FetchError, ParseError) as exc:
+            return str(exc)
+        if not any(ARTICLE_MARKERS.search(block.text) for block in page.blocks) and not any(
+            block.anchor for block in page.blocks
+        ):
+            return "no article markers or z-anchors in text_content"
+        return _fetched(reply, None, page)
+
+
+def _fetched(reply: _Response, suspect: str | None, page: ParsedPage | None) -> Fetched:
+    return Fetched(
+        url=reply.url,
+        status=reply.status,
+        body=reply.body,
+        etag=reply.etag,
+        last_modified=reply.last_modified,
+        not_modified=reply.not_modified,
+        suspect=suspect,
+        page=page,
+    )
+
+
+def today() -> date:
+    """The fetch date, for callers recording an edition with no "as of" date from the source."""
+    return datetime.now().date()

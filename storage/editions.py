@@ -1,0 +1,520 @@
+"""Snapshots, editions, provisions, amendments, changes and flags.
+
+An edition's provisions are not copied: each `ProvisionVersion` row is valid over a range of edition
+sequence numbers, so a new edition writes only the provisions that changed (plus their texts, stored once
+by hash). Positions are floats so an inserted article slots between its neighbours without renumbering rows.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import zlib
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from storage import models as m
+from tracker.errors import NotFound
+from tracker.model import Amendment, Change, Document, EditionInfo, Provision
+from tracker.normalize import digest
+
+_GAP = 1024.0
+
+
+# ---- snapshots ------------------------------------------------------------------------------------
+
+
+def save_snapshot(
+    session: Session,
+    key: str,
+    language: str,
+    url: str,
+    *,
+    outcome: str,
+    http_status: int | None = None,
+    reason: str = "",
+    body: bytes | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> int:
+    """Keep what was fetched, good or suspect; the raw body is stored once by hash, compressed."""
+    blob_digest = None
+    if body:
+        blob_digest = _store_blob(session, body)
+    snap = m.Snapshot(
+        document_key=key,
+        language=language,
+        url=url,
+        outcome=outcome,
+        http_status=http_status,
+        reason=reason,
+        blob_digest=blob_digest,
+        etag=etag,
+        last_modified=last_modified,
+    )
+    session.add(snap)
+    session.flush()
+    assert snap.id is not None
+    return snap.id
+
+
+def _store_blob(session: Session, body: bytes) -> str:
+    key = hashlib.sha256(body).hexdigest()
+    if session.get(m.Blob, key) is None:
+        session.add(m.Blob(digest=key, size=len(body), data=zlib.compress(body, 9)))
+        session.flush()
+    return key
+
+
+def last_good_snapshot(session: Session, key: str, language: str) -> m.Snapshot | None:
+    """The newest snapshot that parsed cleanly: its validators make the next fetch conditional."""
+    return session.exec(
+        select(m.Snapshot)
+        .where(m.Snapshot.document_key == key, m.Snapshot.language == language, m.Snapshot.outcome == "ok")
+        .order_by(col(m.Snapshot.id).desc())
+    ).first()
+
+
+def snapshot_body(session: Session, snapshot: m.Snapshot) -> bytes:
+    if snapshot.blob_digest is None:
+        return b""
+    blob = session.get(m.Blob, snapshot.blob_digest)
+    return zlib.decompress(blob.data) if blob else b""
+
+
+def good_snapshots(session: Session, key: str, language: str) -> list[m.Snapshot]:
+    return list(
+        session.exec(
+            select(m.Snapshot)
+            .where(
+                m.Snapshot.document_key == key, m.Snapshot.language == language, m.Snapshot.outcome == "ok"
+            )
+            .order_by(col(m.Snapshot.id))
+        )
+    )
+
+
+# ---- editions -------------------------------------------------------------------------------------
+
+
+def content_hash(doc: Document) -> str:
+    """What makes an edition new: title, status and provisions. Footnotes alone are not a change."""
+    parts = [doc.title, doc.status] + [
+        f"{p.eid}\x1f{p.kind}\x1f{p.num}\x1f{p.heading}\x1f{p.text}\x1f{int(p.repealed)}"
+        for p in doc.provisions
+    ]
+    return digest("\x1e".join(parts))
+
+
+def save_edition(
+    session: Session,
+    key: str,
+    language: str,
+    doc: Document,
+    *,
+    origin: str = "fetch",
+    edition_date: date | None = None,
+    snapshot_id: int | None = None,
+    meta: dict[str, Any] | None = None,
+) -> int | None:
+    """Record `doc` as the next edition and return its id, or None when its content is unchanged."""
+    h = content_hash(doc)
+    latest = _latest_row(session, key, language)
+    if latest is not None and latest.content_hash == h:
+        return None
+    seq = latest.seq + 1 if latest else 1
+    full_meta = dict(meta or {})
+    full_meta["amendments"] = [amendment_to_dict(a) for a in doc.amendments]
+    full_meta["scheduled"] = [amendment_to_dict(a) for a in doc.scheduled]
+    edition = m.Edition(
+        document_key=key,
+        language=language,
+        seq=seq,
+        edition_date=edition_date,
+        content_hash=h,
+        title=doc.title,
+        status=doc.status,
+        requisites=doc.requisites,
+        origin=origin,
+        snapshot_id=snapshot_id,
+        meta=json.dumps(full_meta, ensure_ascii=False),
+    )
+    session.add(edition)
+    session.flush()
+    assert edition.id is not None
+    _write_provisions(session, key, language, seq, doc.provisions)
+    _record_amendments(session, key, language, edition.id, doc)
+    return edition.id
+
+
+def _same(row: m.ProvisionVersion, p: Provision, text_digest: str, amendments: str) -> bool:
+    return (
+        row.kind == p.kind
+        and row.num == p.num
+        and row.heading == p.heading
+        and row.path == "/".join(p.path)
+        and row.text_digest == text_digest
+        and row.repealed == p.repealed
+        and row.amendments == amendments
+    )
+
+
+def _write_provisions(
+    session: Session, key: str, language: str, seq: int, provisions: list[Provision]
+) -> None:
+    open_rows = list(
+        session.exec(
+            select(m.ProvisionVersion).where(
+                m.ProvisionVersion.document_key == key,
+                m.ProvisionVersion.language == language,
+                col(m.ProvisionVersion.end_seq).is_(None),
+            )
+        )
+    )
+    by_eid = {row.eid: row for row in open_rows}
+    texts = [digest(p.text) for p in provisions]
+    notes = [json.dumps([amendment_to_dict(a) for a in p.amendments], ensure_ascii=False) for p in provisions]
+    candidates: list[tuple[int, m.ProvisionVersion]] = []
+    for i, p in enumerate(provisions):
+        row = by_eid.pop(p.eid, None)
+        if row is not None and _same(row, p, texts[i], notes[i]):
+            candidates.append((i, row))
+    kept = dict(_increasing_by_position(candidates))
+    positions = _fill_positions([kept[i].position if i in kept else None for i in range(len(provisions))])
+    if positions is None:  # no room left between neighbours: start the document's positions afresh
+        kept, positions = {}, [(i + 1) * _GAP for i in range(len(provisions))]
+    kept_ids = {row.id for row in kept.values()}
+    for row in open_rows:
+        if row.id not in kept_ids:
+            row.end_seq = seq
+            session.add(row)
+    _store_texts(session, {t: p.text for t, p in zip(texts, provisions, strict=True)})
+    for i, p in enumerate(provisions):
+        if i in kept:
+            continue
+        session.add(
+            m.ProvisionVersion(
+                document_key=key,
+                language=language,
+                first_seq=seq,
+                position=positions[i],
+                eid=p.eid,
+                kind=p.kind,
+                num=p.num,
+                heading=p.heading,
+                path="/".join(p.path),
+                text_digest=texts[i],
+                repealed=p.repealed,
+                amendments=notes[i],
+            )
+        )
+    session.flush()
+
+
+def _increasing_by_position(
+    candidates: list[tuple[int, m.ProvisionVersion]],
+) -> list[tuple[int, m.ProvisionVersion]]:
+    """Unchanged rows whose stored order agrees with the new order (a longest increasing run); moved rows
+    are rewritten."""
+    tails: list[float] = []
+    tail_idx: list[int] = []
+    prev: list[int] = [-1] * len(candidates)
+    for k, (_, row) in enumerate(candidates):
+        j = bisect.bisect_left(tails, row.position)
+        if j == len(tails):
+            tails.append(row.position)
+            tail_idx.append(k)
+        else:
+            tails[j] = row.position
+            tail_idx[j] = k
+        prev[k] = tail_idx[j - 1] if j > 0 else -1
+    out: list[tuple[int, m.ProvisionVersion]] = []
+    k = tail_idx[-1] if tail_idx else -1
+    while k >= 0:
+        out.append(candidates[k])
+        k = prev[k]
+    return out[::-1]
+
+
+def _fill_positions(known: list[float | None]) -> list[float] | None:
+    out: list[float] = []
+    i = 0
+    while i < len(known):
+        if known[i] is not None:
+            out.append(known[i])  # type: ignore[arg-type]
+            i += 1
+            continue
+        j = i
+        while j < len(known) and known[j] is None:
+            j += 1
+        lo = out[-1] if out else 0.0
+        hi = known[j] if j < len(known) else lo + _GAP * (j - i + 1)
+        step = (hi - lo) / (j - i + 1)  # type: ignore[operator]
+        if step < 1e-6:
+            return None
+        out.extend(lo + step * (n + 1) for n in range(j - i))
+        i = j
+    return out
+
+
+def _store_texts(session: Session, texts: dict[str, str]) -> None:
+    existing: set[str] = set()
+    keys = list(texts)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        existing.update(
+            session.exec(select(m.ProvisionText.digest).where(col(m.ProvisionText.digest).in_(chunk)))
+        )
+    for d, text in texts.items():
+        if d not in existing:
+            session.add(m.ProvisionText(digest=d, text=text))
+    session.flush()
+
+
+def _record_amendments(session: Session, key: str, language: str, edition_id: int, doc: Document) -> None:
+    seen = set(
+        session.exec(
+            select(m.Amendment.eid, m.Amendment.digest).where(
+                m.Amendment.document_key == key, m.Amendment.language == language
+            )
+        )
+    )
+    pairs = [(p.eid, a) for p in doc.provisions for a in p.amendments]
+    attached = {a for _, a in pairs}
+    pairs += [("", a) for a in doc.amendments + doc.scheduled if a not in attached]
+    for eid, a in pairs:
+        d = digest(a.text)
+        if (eid, d) in seen:
+            continue
+        seen.add((eid, d))
+        session.add(
+            m.Amendment(
+                document_key=key,
+                language=language,
+                eid=eid,
+                digest=d,
+                kind=a.kind,
+                text=a.text,
+                act_id=a.act_id,
+                act_number=a.act_number,
+                act_date=a.act_date,
+                in_force=a.in_force,
+                effective=a.effective,
+                first_edition_id=edition_id,
+            )
+        )
+    session.flush()
+
+
+def amendment_to_dict(a: Amendment) -> dict[str, Any]:
+    d = asdict(a)
+    for k in ("act_date", "effective"):
+        d[k] = d[k].isoformat() if d[k] else None
+    return d
+
+
+def amendment_from_dict(d: dict[str, Any]) -> Amendment:
+    return Amendment(
+        kind=d["kind"],
+        text=d["text"],
+        act_id=d.get("act_id"),
+        act_number=d.get("act_number"),
+        act_date=date.fromisoformat(d["act_date"]) if d.get("act_date") else None,
+        in_force=d.get("in_force", ""),
+        effective=date.fromisoformat(d["effective"]) if d.get("effective") else None,
+    )
+
+
+def _latest_row(session: Session, key: str, language: str) -> m.Edition | None:
+    return session.exec(
+        select(m.Edition)
+        .where(m.Edition.document_key == key, m.Edition.language == language)
+        .order_by(col(m.Edition.seq).desc())
+    ).first()
+
+
+def _info(row: m.Edition, acts: tuple[str, ...] = (), changes: int = 0) -> EditionInfo:
+    assert row.id is not None
+    return EditionInfo(
+        id=row.id,
+        key=row.document_key,
+        language=row.language,
+        seq=row.seq,
+        edition_date=row.edition_date,
+        fetched_at=row.fetched_at,
+        title=row.title,
+        status=row.status,
+        origin=row.origin,
+        acts=acts,
+        changes=changes,
+    )
+
+
+def latest_edition(session: Session, key: str, language: str) -> EditionInfo | None:
+    row = _latest_row(session, key, language)
+    return _info(row) if row else None
+
+
+def list_editions(session: Session, key: str, language: str) -> list[EditionInfo]:
+    """Every edition, oldest first, with the amending acts first seen in it and its number of changes."""
+    rows = list(
+        session.exec(
+            select(m.Edition)
+            .where(m.Edition.document_key == key, m.Edition.language == language)
+            .order_by(col(m.Edition.seq))
+        )
+    )
+    ids = [r.id for r in rows]
+    counts = dict(
+        session.exec(
+            select(m.Change.to_edition_id, func.count())
+            .where(col(m.Change.to_edition_id).in_(ids))
+            .group_by(m.Change.to_edition_id)
+        ).all()
+    )
+    acts: dict[int, list[str]] = {}
+    for edition_id, number in session.exec(
+        select(m.Amendment.first_edition_id, m.Amendment.act_number).where(
+            col(m.Amendment.first_edition_id).in_(ids), col(m.Amendment.act_number).is_not(None)
+        )
+    ):
+        if number not in acts.setdefault(edition_id, []):
+            acts[edition_id].append(number)
+    return [_info(r, tuple(acts.get(r.id, ())), counts.get(r.id, 0)) for r in rows]  # type: ignore[arg-type]
+
+
+def find_edition(
+    session: Session, key: str, language: str, *, seq: int | None = None, on: date | None = None
+) -> EditionInfo:
+    """The edition with a sequence number, the one in force on a date, or the latest."""
+    query = select(m.Edition).where(m.Edition.document_key == key, m.Edition.language == language)
+    if seq is not None:
+        query = query.where(m.Edition.seq == seq)
+    elif on is not None:
+        end = datetime.combine(on, datetime.max.time(), tzinfo=UTC)
+        query = query.where(
+            or_(
+                col(m.Edition.edition_date) <= on,
+                (col(m.Edition.edition_date).is_(None)) & (col(m.Edition.fetched_at) <= end),
+            )
+        )
+    row = session.exec(query.order_by(col(m.Edition.seq).desc())).first()
+    if row is None:
+        what = f"edition {seq}" if seq is not None else f"an edition on {on}" if on else "an edition"
+        raise NotFound(
+            f"{key} ({language}) has no {what}: run `zanwatch check {key}` or see `zanwatch history`"
+        )
+    return _info(row)
+
+
+def load_document(session: Session, edition: EditionInfo) -> Document:
+    """Rebuild the structured document as it stood in an edition."""
+    row = session.get(m.Edition, edition.id)
+    assert row is not None
+    pv = m.ProvisionVersion
+    versions = list(
+        session.exec(
+            select(pv)
+            .where(
+                pv.document_key == edition.key,
+                pv.language == edition.language,
+                pv.first_seq <= edition.seq,
+                or_(col(pv.end_seq).is_(None), col(pv.end_seq) > edition.seq),
+            )
+            .order_by(col(pv.position))
+        )
+    )
+    wanted = list({v.text_digest for v in versions})
+    texts: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        texts.update(
+            session.exec(
+                select(m.ProvisionText.digest, m.ProvisionText.text).where(
+                    col(m.ProvisionText.digest).in_(chunk)
+                )
+            ).all()
+        )
+    meta = json.loads(row.meta)
+    return Document(
+        title=row.title,
+        status=row.status,
+        requisites=row.requisites,
+        language=row.language,
+        provisions=[
+            Provision(
+                eid=v.eid,
+                kind=v.kind,
+                num=v.num,
+                heading=v.heading,
+                text=texts[v.text_digest],
+                path=tuple(x for x in v.path.split("/") if x),
+                amendments=[amendment_from_dict(a) for a in json.loads(v.amendments)],
+                repealed=v.repealed,
+            )
+            for v in versions
+        ],
+        scheduled=[amendment_from_dict(a) for a in meta.get("scheduled", [])],
+        amendments=[amendment_from_dict(a) for a in meta.get("amendments", [])],
+    )
+
+
+def edition_meta(session: Session, edition: EditionInfo) -> dict[str, Any]:
+    row = session.get(m.Edition, edition.id)
+    return json.loads(row.meta) if row else {}
+
+
+# ---- changes and flags ----------------------------------------------------------------------------
+
+
+def save_changes(
+    session: Session,
+    key: str,
+    language: str,
+    from_edition_id: int | None,
+    to_edition_id: int,
+    changes: list[Change],
+) -> list[int]:
+    """Store the changes between two editions with their flags; returns the change ids in order."""
+    ids = []
+    for c in changes:
+        row = m.Change(
+            document_key=key,
+            language=language,
+            from_edition_id=from_edition_id,
+            to_edition_id=to_edition_id,
+            kind=c.kind,
+            old_eid=c.old.eid if c.old else None,
+            new_eid=c.new.eid if c.new else None,
+            old_num=c.old.num if c.old else None,
+            new_num=c.new.num if c.new else None,
+            heading=c.heading,
+            similarity=c.similarity,
+            ops=json.dumps(c.ops, ensure_ascii=False),
+            amendments=json.dumps([amendment_to_dict(a) for a in c.amendments], ensure_ascii=False),
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        ids.append(row.id)
+        for f in c.flags:
+            session.add(
+                m.Flag(
+                    change_id=row.id,
+                    document_key=key,
+                    rule_id=f.rule_id,
+                    theme=f.theme,
+                    severity=f.severity,
+                    side=f.side,
+                    matched=json.dumps(list(f.matched), ensure_ascii=False),
+                    eid=f.eid,
+                    snippet=f.snippet,
+                )
+            )
+    session.flush()
+    return ids

@@ -1,0 +1,69 @@
+"""Shared fixtures: a real database (SQLite by default; PostgreSQL when ZANWATCH_TEST_DB names a server)
+and an in-process `zanwatch` runner that captures exit code, stdout and stderr."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from storage.db import Database
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> Iterator[str]:
+    server = os.environ.get("ZANWATCH_TEST_DB")
+    if not server:
+        yield f"sqlite:///{tmp_path}/zanwatch.db"
+        return
+    name = f"zw_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
+    database.init()
+    yield database
+    database.dispose()
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], db_url: str, monkeypatch: pytest.MonkeyPatch):
+    """Run `zanwatch ARGS…` in this process against the test database."""
+    from tracker.cli import main
+
+    monkeypatch.setenv("ZANWATCH_DB", db_url)
+    monkeypatch.delenv("ZANWATCH_CONFIG", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def run(*args: str) -> CliResult:
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run

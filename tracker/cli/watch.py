@@ -1,0 +1,109 @@
+"""`init`, `watch …` and `config check`: the watch list and the setup around it."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.table import Table
+
+from storage import watchlist
+from tracker.cli.app import app, console, database, settings
+from tracker.errors import InputError
+from tracker.keys import check_languages, check_tags, parse_key
+from tracker.model import Watch
+
+watch_app = typer.Typer(help="The watch list: which laws are checked, in which languages.", no_args_is_help=True)
+config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
+app.add_typer(watch_app, name="watch")
+app.add_typer(config_app, name="config")
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(x.strip() for x in (value or "").split(",") if x.strip())
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database schema; an empty watch list gets the configured default acts."""
+    db = database()
+    with db.transaction() as session:
+        added = watchlist.seed(session, settings().watch)
+    console.print(f"Database ready at {db.url}" + (f"; {added} acts added to the watch list." if added else "."))
+
+
+@watch_app.command("add")
+def watch_add(
+    key: str = typer.Argument(..., help="SOURCE:ID, e.g. adilet:Z010000142_ (keep the trailing underscore)."),
+    lang: str = typer.Option("rus", "--lang", help="Comma-separated languages: rus, kaz, eng."),
+    tag: list[str] = typer.Option([], "--tag", help="A tag such as ngo or media; repeat or comma-separate."),
+    title: str = typer.Option("", "--title", help="A title to show (English is fine)."),
+) -> None:
+    """Add a document to the watch list."""
+    parse_key(key)
+    watch = Watch(
+        key=key,
+        title=title,
+        languages=check_languages(_split(lang)),
+        tags=check_tags(tuple(t for value in tag for t in _split(value))),
+    )
+    with database().transaction() as session:
+        watchlist.add(session, watch)
+    console.print(f"Watching {key} ({', '.join(watch.languages)}).")
+
+
+@watch_app.command("list")
+def watch_list(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
+    """Show the watch list."""
+    if fmt not in ("table", "json"):
+        raise InputError(f"unknown format {fmt!r}: use table or json")
+    with database().transaction() as session:
+        watches = watchlist.all_watches(session)
+    if fmt == "json":
+        rows = [
+            {"key": w.key, "title": w.title, "languages": list(w.languages), "tags": list(w.tags),
+             "enabled": w.enabled}
+            for w in watches
+        ]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("key", "title", "languages", "tags", "enabled")
+    for w in watches:
+        table.add_row(w.key, w.title, ",".join(w.languages), ",".join(w.tags), "yes" if w.enabled else "no")
+    console.print(table)
+
+
+@watch_app.command("remove")
+def watch_remove(key: str) -> None:
+    """Stop watching a document. Its stored editions are kept."""
+    with database().transaction() as session:
+        watchlist.remove(session, key)
+    console.print(f"Removed {key} from the watch list.")
+
+
+@watch_app.command("enable")
+def watch_enable(key: str) -> None:
+    """Resume checking a document."""
+    with database().transaction() as session:
+        watchlist.set_enabled(session, key, True)
+    console.print(f"Enabled {key}.")
+
+
+@watch_app.command("disable")
+def watch_disable(key: str) -> None:
+    """Pause checking a document without forgetting it."""
+    with database().transaction() as session:
+        watchlist.set_enabled(session, key, False)
+    console.print(f"Disabled {key}.")
+
+
+@config_app.command("check")
+def config_check() -> None:
+    """Validate the configuration file and say which database it points at."""
+    s = settings()
+    from tracker.rules.engine import load_rules
+
+    rules = load_rules(s.rule_packs)
+    console.print(
+        f"{s.path}: OK — {len(s.watch)} watched acts, {len(rules.rules)} rules, database {s.database_url}"
+    )

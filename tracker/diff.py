@@ -1,0 +1,227 @@
+"""Article-level diffs: align the provisions of two documents, then redline each aligned pair by words.
+
+A provision's compared text is `compared_text(p)`: its heading and its body on separate lines, so a
+renamed heading shows up in the redline like any other words. The number is not part of it: a
+renumbering is told by the change kind (`renumbered`) and the renderers show both numbers.
+Footnotes (amendments) are never compared: they only explain a change.
+Only articles (`Document.articles()`) are diffed; a chapter renumbered or renamed moves no article text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from diff_match_patch import diff_match_patch
+
+from tracker.model import Change, Document, Op, Provision
+
+SIMILARITY_THRESHOLD = 0.6
+"""Below this, two provisions with different eIds are not the same article moved."""
+SAME_EID_BONUS = 0.1
+"""An article keeps its eId unless another pairing is clearly better (e.g. every article shifted by one)."""
+MAX_CANDIDATES = 8
+"""Per unpaired old provision, how many likely partners get a full similarity score."""
+
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+_WORD = re.compile(r"\w+")
+_DIFF_OP = {0: "=", 1: "+", -1: "-"}
+
+Aligned = tuple[Provision | None, Provision | None, float]
+
+
+def compared_text(provision: Provision) -> str:
+    """The text a redline covers: heading, newline, body (just the body when there is no heading)."""
+    if provision.heading:
+        return f"{provision.heading}\n{provision.text}" if provision.text else provision.heading
+    return provision.text
+
+
+def similarity(a: Counter[str], b: Counter[str]) -> float:
+    """Dice coefficient over word multisets: order-blind, so moved sentences still count as shared."""
+    total = sum(a.values()) + sum(b.values())
+    if not total:
+        return 1.0
+    return 2 * sum((a & b).values()) / total
+
+
+def _words(provision: Provision) -> Counter[str]:
+    return Counter(w.lower() for w in _WORD.findall(compared_text(provision)))
+
+
+def align(old: Sequence[Provision], new: Sequence[Provision]) -> list[Aligned]:
+    """Pair old and new provisions: (old, new, similarity), (None, new, 0.0) or (old, None, 0.0).
+
+    Unchanged provisions with the same eId pair at once. Every other one competes for a partner by word
+    similarity; a same-eId pair gets a bonus, so an edited article stays itself unless the documents were
+    renumbered wholesale. Candidates come from an index of the less common words, so two documents where
+    every article moved stay tractable. The result is in new-document order; an unpaired old provision
+    comes right after the new partner of its nearest paired predecessor.
+    """
+    old_index: dict[str, int] = {}
+    for i, p in enumerate(old):
+        old_index.setdefault(p.eid, i)
+    partner_of_new: dict[int, int] = {}
+    scores: dict[int, float] = {}
+    same_eid: dict[int, int] = {}
+    for j, p in enumerate(new):
+        i = old_index.pop(p.eid, None)
+        if i is None:
+            continue
+        if _same_content(old[i], p):
+            partner_of_new[j] = i
+            scores[j] = 1.0
+        else:
+            same_eid[j] = i
+
+    paired_old = set(partner_of_new.values())
+    old_left = [i for i in range(len(old)) if i not in paired_old]
+    new_left = [j for j in range(len(new)) if j not in partner_of_new]
+    for i, j, score in _match(old, new, old_left, new_left, same_eid):
+        partner_of_new[j] = i
+        scores[j] = score
+    return [
+        (old[i] if i is not None else None, new[j] if j is not None else None, score)
+        for i, j, score in _in_new_order(len(old), len(new), partner_of_new, scores)
+    ]
+
+
+def _same_content(a: Provision, b: Provision) -> bool:
+    return a.text == b.text and a.heading == b.heading and a.repealed == b.repealed
+
+
+def _match(
+    old: Sequence[Provision],
+    new: Sequence[Provision],
+    old_left: list[int],
+    new_left: list[int],
+    same_eid: dict[int, int],
+) -> list[tuple[int, int, float]]:
+    """Greedy best-first pairing of the leftovers; returns (old index, new index, similarity)."""
+    if not old_left or not new_left:
+        return []
+    old_words = {i: _words(old[i]) for i in old_left}
+    new_words = {j: _words(new[j]) for j in new_left}
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j in new_left:
+        for w in new_words[j]:
+            postings[w].append(j)
+    common = max(20, len(new_left) // 10)
+
+    candidates: list[tuple[float, bool, int, int, int]] = []
+    same_eid_of_old = {i: j for j, i in same_eid.items()}
+    for i in old_left:
+        shared: Counter[int] = Counter()
+        for w in old_words[i]:
+            hits = postings.get(w, ())
+            if len(hits) <= common:
+                shared.update(hits)
+        likely = {j for j, _ in shared.most_common(MAX_CANDIDATES)}
+        own = same_eid_of_old.get(i)
+        if own is not None:
+            likely.add(own)
+        for j in likely:
+            score = similarity(old_words[i], new_words[j])
+            is_own = j == own
+            if is_own or score >= SIMILARITY_THRESHOLD:
+                rank = score + SAME_EID_BONUS if is_own else score
+                candidates.append((rank, is_own, -abs(i - j), i, j))
+
+    candidates.sort(reverse=True)
+    taken_old: set[int] = set()
+    taken_new: set[int] = set()
+    pairs = []
+    for rank, is_own, _, i, j in candidates:
+        if i in taken_old or j in taken_new:
+            continue
+        taken_old.add(i)
+        taken_new.add(j)
+        pairs.append((i, j, rank - SAME_EID_BONUS if is_own else rank))
+    return pairs
+
+
+def _in_new_order(
+    n_old: int, n_new: int, partner_of_new: dict[int, int], scores: dict[int, float]
+) -> list[tuple[int | None, int | None, float]]:
+    """Index triples sorted by (new position, then unpaired old ones after their anchor)."""
+    new_of_old = {i: j for j, i in partner_of_new.items()}
+    keyed: list[tuple[tuple[int, int, int], tuple[int | None, int | None, float]]] = [
+        ((j, 0, 0), (partner_of_new.get(j), j, scores.get(j, 0.0))) for j in range(n_new)
+    ]
+    anchor = -1
+    for i in range(n_old):
+        if i in new_of_old:
+            anchor = new_of_old[i]
+        else:
+            keyed.append(((anchor, 1, i), (i, None, 0.0)))
+    keyed.sort(key=lambda item: item[0])
+    return [triple for _, triple in keyed]
+
+
+def redline(old_text: str, new_text: str, *, timeout_s: float = 1.0) -> list[Op]:
+    """Word-level ops: "=" and "-" texts join to old_text, "=" and "+" texts join to new_text.
+
+    Words, whitespace runs and punctuation marks become one character each, so diff-match-patch compares
+    tokens, never letters: "закон" replaced by "законом" is one word out and one in. `timeout_s` bounds
+    the time; past it the result is still correct, only less minimal.
+    """
+    if old_text == new_text:
+        return [("=", old_text)] if old_text else []
+    codes: dict[str, str] = {}
+    tokens: dict[str, str] = {}
+    old_chars = _encode(old_text, codes, tokens)
+    new_chars = _encode(new_text, codes, tokens)
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = timeout_s
+    diffs = dmp.diff_main(old_chars, new_chars, False)
+    dmp.diff_cleanupSemantic(diffs)
+    ops: list[Op] = []
+    for code, chars in diffs:
+        op = _DIFF_OP[code]
+        text = "".join(tokens[c] for c in chars)
+        if ops and ops[-1][0] == op:
+            ops[-1] = (op, ops[-1][1] + text)
+        elif text:
+            ops.append((op, text))
+    return ops
+
+
+def _encode(text: str, codes: dict[str, str], tokens: dict[str, str]) -> str:
+    """One character per token; `codes` maps token to character and `tokens` back, across both texts."""
+    out = []
+    for token in _TOKEN.findall(text):
+        code = codes.get(token)
+        if code is None:
+            n = len(codes) + 0x100
+            code = codes[token] = chr(n + 0x800 if n >= 0xD800 else n)  # skip the surrogate block
+            tokens[code] = token
+        out.append(code)
+    return "".join(out)
+
+
+def diff_documents(old: Document, new: Document, *, timeout_s: float = 1.0) -> list[Change]:
+    """The articles that differ in heading, text or repeal state, in new-document order.
+
+    A repealed article appears where it stood in the old document. Footnotes alone are no change; those
+    that are new on the new side explain the change through `Change.amendments`.
+    """
+    changes = []
+    for a, b, score in align(old.articles(), new.articles()):
+        change = _change(a, b, score, timeout_s)
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def _change(old: Provision | None, new: Provision | None, score: float, timeout_s: float) -> Change | None:
+    if old is None:
+        assert new is not None
+        return Change("inserted", None, new, 0.0, [("+", compared_text(new))])
+    if new is None or (new.repealed and not old.repealed):
+        return Change("repealed", old, new, score, [("-", compared_text(old))])
+    moved = old.eid != new.eid or old.num != new.num
+    if not moved and _same_content(old, new):
+        return None
+    ops = redline(compared_text(old), compared_text(new), timeout_s=timeout_s)
+    return Change("renumbered" if moved else "substituted", old, new, score, ops)

@@ -1,0 +1,145 @@
+"""Event payloads: pure builders the pipeline calls, and `publish` to put one in the outbox.
+
+Every payload is versioned JSON (`schema/events.schema.json`, documented in `README.md` beside this
+file). The event id is not part of the stored payload: `with_id` adds it on delivery, equal to the
+`webhook-id` header, so a receiver can de-duplicate.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from storage import events
+
+VERSION = 1
+SUBSCRIBER_TYPES = (
+    "edition.created",
+    "provision.changed",
+    "amendment.scheduled",
+    "draft.published",
+    "draft.deadline_approaching",
+)
+OPERATOR_TYPES = ("source.degraded", "subscriber.disabled")
+"""Alerts for whoever runs Zan Watch; never sent to subscribers."""
+
+_DOCUMENT_FIELDS = ("key", "title", "language", "url")
+_CHANGE_FIELDS = ("kind", "old_eid", "new_eid", "old_num", "new_num", "heading", "similarity")
+_AMENDMENT_FIELDS = ("kind", "text", "act_id", "act_number", "act_date", "in_force", "effective")
+_FLAG_FIELDS = ("rule_id", "theme", "severity", "side", "matched", "eid", "snippet")
+_EDITION_FIELDS = ("seq", "date", "fetched_at", "title", "status")
+_DRAFT_FIELDS = ("id", "title", "status", "developer", "created", "deadline", "url", "version")
+
+
+def edition_created(
+    document: dict[str, Any],
+    edition: dict[str, Any],
+    changes: int,
+    flags: int,
+    *,
+    occurred_at: datetime | None = None,
+) -> dict[str, Any]:
+    return _payload(
+        "edition.created",
+        document,
+        occurred_at,
+        edition=_pick(edition, _EDITION_FIELDS),
+        changes=changes,
+        flags=flags,
+    )
+
+
+def provision_changed(
+    document: dict[str, Any], edition_seq: int, change: dict[str, Any], *, occurred_at: datetime | None = None
+) -> dict[str, Any]:
+    """`change` is `tracker.render.json.change_to_dict(change)`: ops are [op, text] pairs."""
+    body = _pick(change, _CHANGE_FIELDS)
+    body["ops"] = [[op, text] for op, text in change.get("ops", [])]
+    body["amendments"] = [_pick(a, _AMENDMENT_FIELDS) for a in change.get("amendments", [])]
+    body["flags"] = [_pick(f, _FLAG_FIELDS) for f in change.get("flags", [])]
+    return _payload("provision.changed", document, occurred_at, edition_seq=edition_seq, change=body)
+
+
+def amendment_scheduled(
+    document: dict[str, Any], eid: str, amendment: dict[str, Any], *, occurred_at: datetime | None = None
+) -> dict[str, Any]:
+    return _payload(
+        "amendment.scheduled", document, occurred_at, eid=eid, amendment=_pick(amendment, _AMENDMENT_FIELDS)
+    )
+
+
+def draft_published(
+    document: dict[str, Any], draft: dict[str, Any], *, occurred_at: datetime | None = None
+) -> dict[str, Any]:
+    return _payload("draft.published", document, occurred_at, draft=_pick(draft, _DRAFT_FIELDS))
+
+
+def draft_deadline(
+    document: dict[str, Any], draft: dict[str, Any], days_left: int, *, occurred_at: datetime | None = None
+) -> dict[str, Any]:
+    return _payload(
+        "draft.deadline_approaching",
+        document,
+        occurred_at,
+        draft=_pick(draft, _DRAFT_FIELDS),
+        days_left=days_left,
+    )
+
+
+def source_degraded(
+    document: dict[str, Any], source: str, reason: str, failures: int, *, occurred_at: datetime | None = None
+) -> dict[str, Any]:
+    return _payload("source.degraded", document, occurred_at, source=source, reason=reason, failures=failures)
+
+
+def subscriber_disabled(
+    subscriber: str, dead_letters: int, reason: str, *, occurred_at: datetime | None = None
+) -> dict[str, Any]:
+    """The operator's notice that a webhook endpoint stopped being tried."""
+    document = {"key": None, "title": "", "language": None, "url": None}
+    return _payload(
+        "subscriber.disabled",
+        document,
+        occurred_at,
+        subscriber=subscriber,
+        dead_letters=dead_letters,
+        reason=reason,
+    )
+
+
+def publish(session: Session, payload: dict[str, Any]) -> int:
+    """Append a built payload to the outbox (inside the caller's transaction) and return its id."""
+    return events.append(session, payload["type"], payload, document_key=payload["document"]["key"])
+
+
+def with_id(event: events.StoredEvent) -> dict[str, Any]:
+    """The payload as delivered: the event id joins it, the same value as the `webhook-id` header."""
+    return {"id": event.id, **event.payload}
+
+
+def _payload(
+    type: str, document: dict[str, Any], occurred_at: datetime | None, **body: Any
+) -> dict[str, Any]:
+    occurred = occurred_at or datetime.now(UTC)
+    doc = _pick(document, _DOCUMENT_FIELDS)
+    if document.get("tags"):
+        doc["tags"] = list(document["tags"])
+    return {"version": VERSION, "type": type, "occurred_at": _json(occurred), "document": doc, **body}
+
+
+def _pick(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """Keep the documented fields only, with dates as ISO strings, so payloads match the schema."""
+    return {name: _json(data.get(name)) for name in fields}
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value

@@ -1,0 +1,59 @@
+"""Colour redlines for analysts at a terminal: green inserted, red struck-through deleted words.
+
+Law text is passed as `rich.text.Text`, never as markup, so brackets in a law print as they are.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.rule import Rule
+from rich.text import Text
+
+from tracker.model import Change
+from tracker.render import CONTEXT, Side, change_name, describe_amendment, highlighted, shortened
+
+_OP_STYLES = {"=": "", "+": "green", "-": "red strike"}
+_KIND_STYLES = {"inserted": "green", "repealed": "red", "substituted": "yellow", "renumbered": "cyan"}
+_SEVERITY_STYLES = {"critical": "bold white on red", "high": "bold red", "medium": "yellow"}
+
+
+def render(
+    changes: list[Change],
+    console: Console,
+    *,
+    from_side: Side,
+    to_side: Side,
+    context: int | None = CONTEXT,
+) -> None:
+    console.print(Text.assemble(("from ", "dim"), from_side.describe()))
+    console.print(Text.assemble(("to   ", "dim"), to_side.describe()))
+    if not changes:
+        console.print("No changes.", style="dim")
+        return
+    console.print(Text(f"{len(changes)} changed provision(s)", style="bold"))
+    for change in changes:
+        console.print(Rule(style="dim"))
+        console.print(change_text(change, language=to_side.language, context=context))
+
+
+def change_text(change: Change, *, language: str = "rus", context: int | None = CONTEXT) -> Text:
+    """One change as Rich text: name and heading, kind, amendments, redline, flags."""
+    out = Text()
+    out.append(change_name(change, language), style="bold")
+    if change.heading:
+        out.append(f" {change.heading}", style="bold")
+    out.append(f"  [{change.kind}", style=_KIND_STYLES.get(change.kind, ""))
+    if change.kind == "renumbered":
+        out.append(f", similarity {change.similarity:.2f}", style=_KIND_STYLES["renumbered"])
+    out.append("]\n", style=_KIND_STYLES.get(change.kind, ""))
+    for amendment in change.amendments:
+        out.append(f"  ↳ {describe_amendment(amendment)}\n", style="dim")
+    for op, text in shortened(change.ops, context):
+        for piece, matched in highlighted(op, text, change.flags):
+            style = _OP_STYLES[op]
+            out.append(piece, style=f"{style} bold reverse".strip() if matched else style)
+    for flag in change.flags:
+        out.append("\n⚑ ")
+        out.append(flag.severity, style=_SEVERITY_STYLES.get(flag.severity, "dim"))
+        out.append(f" {flag.rule_id} [{flag.theme}] on {flag.side}: {', '.join(flag.matched)}")
+    return out
