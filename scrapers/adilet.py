@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Protocol
 
 import lxml.html
@@ -19,16 +19,11 @@ from lxml import etree
 
 from tracker.errors import FetchError, ParseError
 from tracker.model import Block, ParsedPage
+from tracker.structure import FOOTNOTE_START, PENDING_START
 
 SITE_SUFFIX = re.compile(r'\s*-\s*ИПС\s*"Әділет"\s*$')
 DOC_LINK = re.compile(r"/docs/([A-Z][A-Z0-9]{9,10}_?)(?:[/#?]|$)")
 DATE = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4})\b")
-FOOTNOTE_START = re.compile(r"^\s*(?:Сноска|Ескерту|Footnote)\s*\.", re.IGNORECASE)
-PENDING_START = re.compile(
-    r"^\s*(?:Примечание\s+(?:ИЗПИ|РЦПИ)|(?:ҚР\s+ӘМ\s+)?ЗҚАИ-ның\s+ескертпесі|Note\s+(?:of|by)\s+(?:the\s+)?"
-    r"(?:IZPI|ILLI|RCLI))\s*!",
-    re.IGNORECASE,
-)
 TABLE_OF_CONTENTS = {"оглавление", "мазмұны", "table of contents", "contents"}
 CAPTCHA_MARKERS = (
     "подтвердите, что вы не робот",
@@ -169,6 +164,7 @@ class _BodyWalker:
         self._links: list[str] = []
         self._anchor: str | None = None
         self._next_anchor: str | None = None
+        self._next_links: list[str] = []
 
     def walk(self, element: Any, mode: str = "text", top: bool = True) -> None:
         if element.text:
@@ -201,7 +197,7 @@ class _BodyWalker:
         elif tag == "a":
             href = element.get("href")
             if href:
-                self._links.append(href)
+                (self._links if self._mode is not None else self._next_links).append(href)
             mode = "link"
         if tag in BLOCK_TAGS:
             self.close()
@@ -229,10 +225,9 @@ class _BodyWalker:
         self._parts.append(text)
 
     def _open(self, mode: str) -> None:
-        links = self._links
         self.close()
         self._mode = mode
-        self._links = links[-1:]  # the link being entered belongs to the new block
+        self._links, self._next_links = self._next_links, []
         self._anchor, self._next_anchor = self._next_anchor, None
 
     def close(self) -> None:
@@ -332,9 +327,9 @@ def parse_history(body: bytes | str, language: str) -> list[HistoryEntry]:
         day, month, year = (int(g) for g in found.groups())
         act, act_id = "", None
         for cell, text in zip(cells, texts, strict=True):
-            ids = [m.group(1) for a in cell.iter("a") if (m := DOC_LINK.search(a.get("href") or ""))]
-            if ids and text != found.group(0):
-                act, act_id = text, ids[0]
+            if text != found.group(0):
+                ids = [m.group(1) for a in cell.iter("a") if (m := DOC_LINK.search(a.get("href") or ""))]
+                act, act_id = text, (ids[0] if ids else None)
                 break
         entries.append(
             HistoryEntry(
@@ -378,7 +373,11 @@ class AdiletSource:
     ) -> Fetched:
         """Never raises for a bad 200 answer: it comes back with `suspect` set. FetchError still propagates
         when the classic host cannot be reached at all."""
-        url = edition_url(self.base_url, ident, language, on) if on else document_url(self.base_url, ident, language)
+        url = (
+            edition_url(self.base_url, ident, language, on)
+            if on
+            else document_url(self.base_url, ident, language)
+        )
         reply = self.fetcher.get(url, etag=etag, last_modified=last_modified)
         if reply.not_modified:
             return _fetched(reply, None, None)
@@ -420,8 +419,3 @@ def _fetched(reply: _Response, suspect: str | None, page: ParsedPage | None) -> 
         suspect=suspect,
         page=page,
     )
-
-
-def today() -> date:
-    """The fetch date, for callers recording an edition with no "as of" date from the source."""
-    return datetime.now().date()

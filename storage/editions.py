@@ -15,7 +15,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import delete, func, or_
 from sqlmodel import Session, col, select
 
 from storage import models as m
@@ -518,3 +518,16 @@ def save_changes(
             )
     session.flush()
     return ids
+
+
+def drop_derived(session: Session, key: str, language: str) -> None:
+    """Forget editions and everything derived from them (snapshots stay) before a re-parse rebuilds them."""
+    mine = (m.Change.document_key == key) & (m.Change.language == language)
+    change_ids = select(m.Change.id).where(mine)
+    session.exec(delete(m.Flag).where(col(m.Flag.change_id).in_(change_ids)))  # type: ignore[call-overload]
+    session.exec(delete(m.Change).where(mine))  # type: ignore[call-overload]
+    for table in (m.Amendment, m.ProvisionVersion, m.Edition):
+        session.exec(  # type: ignore[call-overload]
+            delete(table).where(table.document_key == key, table.language == language)
+        )
+    session.flush()

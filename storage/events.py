@@ -43,9 +43,9 @@ def after(
     return [_stored(row) for row in session.exec(query)]
 
 
-def get(session: Session, event_id: int) -> StoredEvent | None:
-    row = session.get(Event, event_id)
-    return _stored(row) if row else None
+def by_ids(session: Session, ids: Iterable[int]) -> dict[int, StoredEvent]:
+    rows = session.exec(select(Event).where(col(Event.id).in_(list(ids))))
+    return {row.id: _stored(row) for row in rows if row.id is not None}
 
 
 def latest_id(session: Session) -> int:

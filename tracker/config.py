@@ -66,6 +66,8 @@ class Webhooks:
     backoff_max_s: float = 6 * 3600.0
     disable_after_dead_letters: int = 5
     allow_hosts: tuple[str, ...] = ()
+    concurrency: int = 8
+    max_redirects: int = 5
 
 
 @dataclass(frozen=True)

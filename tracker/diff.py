@@ -47,14 +47,15 @@ def similarity(a: Counter[str], b: Counter[str]) -> float:
 
 
 def _words(provision: Provision) -> Counter[str]:
-    return Counter(w.lower() for w in _WORD.findall(compared_text(provision)))
+    return Counter(_WORD.findall(compared_text(provision).lower()))
 
 
 def align(old: Sequence[Provision], new: Sequence[Provision]) -> list[Aligned]:
     """Pair old and new provisions: (old, new, similarity), (None, new, 0.0) or (old, None, 0.0).
 
-    Unchanged provisions with the same eId pair at once. Every other one competes for a partner by word
-    similarity; a same-eId pair gets a bonus, so an edited article stays itself unless the documents were
+    Unchanged provisions with the same eId pair at once, and so do edited ones whose similarity plus the
+    same-eId bonus no other pairing could beat. Every other one competes for a partner by word similarity;
+    a same-eId pair keeps its bonus, so an edited article stays itself unless the documents were
     renumbered wholesale. Candidates come from an index of the less common words, so two documents where
     every article moved stay tractable. The result is in new-document order; an unpaired old provision
     comes right after the new partner of its nearest paired predecessor.
@@ -69,9 +70,10 @@ def align(old: Sequence[Provision], new: Sequence[Provision]) -> list[Aligned]:
         i = old_index.pop(p.eid, None)
         if i is None:
             continue
-        if _same_content(old[i], p):
+        score = 1.0 if _same_content(old[i], p) else similarity(_words(old[i]), _words(p))
+        if score + SAME_EID_BONUS >= 1.0:
             partner_of_new[j] = i
-            scores[j] = 1.0
+            scores[j] = score
         else:
             same_eid[j] = i
 
@@ -166,25 +168,55 @@ def redline(old_text: str, new_text: str, *, timeout_s: float = 1.0) -> list[Op]
     tokens, never letters: "закон" replaced by "законом" is one word out and one in. `timeout_s` bounds
     the time; past it the result is still correct, only less minimal.
     """
-    if old_text == new_text:
-        return [("=", old_text)] if old_text else []
-    codes: dict[str, str] = {}
-    tokens: dict[str, str] = {}
-    old_chars = _encode(old_text, codes, tokens)
-    new_chars = _encode(new_text, codes, tokens)
     dmp = diff_match_patch()
     dmp.Diff_Timeout = timeout_s
-    diffs = dmp.diff_main(old_chars, new_chars, False)
+    head, tail = _common_ends(dmp, old_text, new_text)
+    old_mid, new_mid = old_text[head : len(old_text) - tail], new_text[head : len(new_text) - tail]
+    codes: dict[str, str] = {}
+    tokens: dict[str, str] = {}
+    diffs = dmp.diff_main(_encode(old_mid, codes, tokens), _encode(new_mid, codes, tokens), False)
     dmp.diff_cleanupSemantic(diffs)
     ops: list[Op] = []
+    _append(ops, "=", old_text[:head])
     for code, chars in diffs:
-        op = _DIFF_OP[code]
-        text = "".join(tokens[c] for c in chars)
-        if ops and ops[-1][0] == op:
-            ops[-1] = (op, ops[-1][1] + text)
-        elif text:
-            ops.append((op, text))
+        _append(ops, _DIFF_OP[code], "".join(tokens[c] for c in chars))
+    _append(ops, "=", old_text[len(old_text) - tail :])
     return ops
+
+
+def _append(ops: list[Op], op: str, text: str) -> None:
+    if not text:
+        return
+    if ops and ops[-1][0] == op:
+        ops[-1] = (op, ops[-1][1] + text)
+    else:
+        ops.append((op, text))
+
+
+def _common_ends(dmp: diff_match_patch, a: str, b: str) -> tuple[int, int]:
+    """Lengths of the common head and tail, cut back to token boundaries of both texts.
+
+    Most amendments touch a few words of a long article: only the middle needs tokenising and diffing.
+    """
+    head = dmp.diff_commonPrefix(a, b)
+    while head and not (_boundary(a, head) and _boundary(b, head)):
+        head -= 1
+    tail = dmp.diff_commonSuffix(a[head:], b[head:])
+    while tail and not (_boundary(a, len(a) - tail) and _boundary(b, len(b) - tail)):
+        tail -= 1
+    return head, tail
+
+
+def _boundary(text: str, k: int) -> bool:
+    """Whether `_TOKEN` would split text between k-1 and k."""
+    if k == 0 or k == len(text):
+        return True
+    before, after = text[k - 1], text[k]
+    if before.isspace():
+        return not after.isspace()
+    if before.isalnum() or before == "_":
+        return not (after.isalnum() or after == "_")
+    return True
 
 
 def _encode(text: str, codes: dict[str, str], tokens: dict[str, str]) -> str:

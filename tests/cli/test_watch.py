@@ -66,6 +66,6 @@ def test_config_error_names_the_key(cli, tmp_path) -> None:
     result = cli("--config", str(bad), "watch", "list")
     assert result.code != 0
     assert "watch[0]" in result.err and "'fr'" in result.err
-    bad.write_text("[politeness]\ntimeout_s = \"soon\"\n", encoding="utf-8")
+    bad.write_text('[politeness]\ntimeout_s = "soon"\n', encoding="utf-8")
     result = cli("--config", str(bad), "watch", "list")
     assert "politeness.timeout_s" in result.err

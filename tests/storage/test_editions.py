@@ -18,17 +18,33 @@ KEY = "adilet:Z950002592_"
 def make_doc(n: int = 30) -> Document:
     provisions = [Provision(eid="chp_1", kind="chapter", num="1", heading="Общие положения", text="")]
     provisions += [
-        Provision(eid=f"art_{i}", kind="article", num=str(i), heading=f"Заголовок {i}",
-                  text=f"Текст статьи {i} о референдуме.", path=("chp_1",))
+        Provision(
+            eid=f"art_{i}",
+            kind="article",
+            num=str(i),
+            heading=f"Заголовок {i}",
+            text=f"Текст статьи {i} о референдуме.",
+            path=("chp_1",),
+        )
         for i in range(1, n + 1)
     ]
     provisions[3].amendments.append(
-        Amendment(kind="amended", text="Сноска. Статья 3 с изменениями …", act_id="Z1800000162",
-                  act_number="162-VI", act_date=date(2018, 6, 29))
+        Amendment(
+            kind="amended",
+            text="Сноска. Статья 3 с изменениями …",
+            act_id="Z1800000162",
+            act_number="162-VI",
+            act_date=date(2018, 6, 29),
+        )
     )
-    return Document(title="О республиканском референдуме", status="upd", requisites="", language="rus",
-                    provisions=provisions,
-                    scheduled=[Amendment(kind="scheduled", text="Примечание ИЗПИ! …", effective=date(2026, 7, 1))])
+    return Document(
+        title="О республиканском референдуме",
+        status="upd",
+        requisites="",
+        language="rus",
+        provisions=provisions,
+        scheduled=[Amendment(kind="scheduled", text="Примечание ИЗПИ! …", effective=date(2026, 7, 1))],
+    )
 
 
 def _save(db: Database, doc: Document, **kw) -> int | None:
@@ -57,8 +73,17 @@ def test_every_edition_rebuilds_exactly(db: Database) -> None:
     first = make_doc()
     second = copy.deepcopy(first)
     second.provisions[5].text = "Новый текст статьи 5."
-    second.provisions.insert(6, Provision(eid="art_5-1", kind="article", num="5-1", heading="Вставлена",
-                                          text="Новая статья.", path=("chp_1",)))
+    second.provisions.insert(
+        6,
+        Provision(
+            eid="art_5-1",
+            kind="article",
+            num="5-1",
+            heading="Вставлена",
+            text="Новая статья.",
+            path=("chp_1",),
+        ),
+    )
     third = copy.deepcopy(second)
     third.provisions[2], third.provisions[9] = third.provisions[9], third.provisions[2]  # a move
     del third.provisions[12]
@@ -83,8 +108,9 @@ def test_many_insertions_in_one_gap_keep_order(db: Database) -> None:
     _save(db, doc)
     for i in range(1, 80):  # more than float halving allows: positions are rebuilt when the gap is used up
         doc = copy.deepcopy(doc)
-        doc.provisions.insert(2, Provision(eid=f"art_1-{i}", kind="article", num=f"1-{i}", heading="",
-                                           text=f"Вставка {i}"))
+        doc.provisions.insert(
+            2, Provision(eid=f"art_1-{i}", kind="article", num=f"1-{i}", heading="", text=f"Вставка {i}")
+        )
         _save(db, doc)
     assert _load(db, 80) == doc
 

@@ -30,26 +30,72 @@ def test_every_table_round_trips(db: Database) -> None:
         s.add(m.WatchedDocument(key="adilet:Z010000142_", source="adilet", ident="Z010000142_", title="NCO"))
         s.add(m.Blob(digest="d" * 64, size=3, data=b"abc"))
         s.flush()
-        snap = m.Snapshot(document_key="adilet:Z010000142_", language="rus", url="u", outcome="ok",
-                          blob_digest="d" * 64, etag='"e"')
+        snap = m.Snapshot(
+            document_key="adilet:Z010000142_",
+            language="rus",
+            url="u",
+            outcome="ok",
+            blob_digest="d" * 64,
+            etag='"e"',
+        )
         s.add(snap)
         s.flush()
-        ed = m.Edition(document_key="adilet:Z010000142_", language="rus", seq=1, content_hash="h",
-                       title="Закон «О некоммерческих организациях»", edition_date=date(2024, 1, 5),
-                       snapshot_id=snap.id)
+        ed = m.Edition(
+            document_key="adilet:Z010000142_",
+            language="rus",
+            seq=1,
+            content_hash="h",
+            title="Закон «О некоммерческих организациях»",
+            edition_date=date(2024, 1, 5),
+            snapshot_id=snap.id,
+        )
         s.add(ed)
         s.add(m.ProvisionText(digest="t" * 64, text="Статья 1. Текст"))
         s.flush()
-        s.add(m.ProvisionVersion(document_key="adilet:Z010000142_", language="rus", first_seq=1, position=1.0,
-                                 eid="art_1", kind="article", num="1", text_digest="t" * 64))
-        s.add(m.Amendment(document_key="adilet:Z010000142_", language="rus", eid="art_1", digest="a" * 64,
-                          kind="scheduled", text="…", effective=date(2026, 7, 1), first_edition_id=ed.id))
-        ch = m.Change(document_key="adilet:Z010000142_", language="rus", to_edition_id=ed.id, kind="inserted",
-                      ops=json.dumps([["+", "текст"]], ensure_ascii=False))
+        s.add(
+            m.ProvisionVersion(
+                document_key="adilet:Z010000142_",
+                language="rus",
+                first_seq=1,
+                position=1.0,
+                eid="art_1",
+                kind="article",
+                num="1",
+                text_digest="t" * 64,
+            )
+        )
+        s.add(
+            m.Amendment(
+                document_key="adilet:Z010000142_",
+                language="rus",
+                eid="art_1",
+                digest="a" * 64,
+                kind="scheduled",
+                text="…",
+                effective=date(2026, 7, 1),
+                first_edition_id=ed.id,
+            )
+        )
+        ch = m.Change(
+            document_key="adilet:Z010000142_",
+            language="rus",
+            to_edition_id=ed.id,
+            kind="inserted",
+            ops=json.dumps([["+", "текст"]], ensure_ascii=False),
+        )
         s.add(ch)
         s.flush()
-        s.add(m.Flag(change_id=ch.id, document_key="adilet:Z010000142_", rule_id="r", theme="foreign_funding",
-                     severity="high", side="inserted", eid="art_1"))
+        s.add(
+            m.Flag(
+                change_id=ch.id,
+                document_key="adilet:Z010000142_",
+                rule_id="r",
+                theme="foreign_funding",
+                severity="high",
+                side="inserted",
+                eid="art_1",
+            )
+        )
         ev = m.Event(type="edition.created", document_key="adilet:Z010000142_", payload="{}")
         sub = m.Subscriber(name="Legal team", email="legal@example.org")
         s.add(ev)
@@ -59,9 +105,22 @@ def test_every_table_round_trips(db: Database) -> None:
         s.add(m.Watermark(subscriber_id=sub.id, channel="email", event_id=ev.id))
         s.add(m.SourceHealth(key="adilet:Z010000142_/rus", consecutive_failures=2))
     with db.transaction() as s:
-        for table in (m.WatchedDocument, m.Blob, m.Snapshot, m.Edition, m.ProvisionText, m.ProvisionVersion,
-                      m.Amendment, m.Change, m.Flag, m.Event, m.Subscriber, m.Delivery, m.Watermark,
-                      m.SourceHealth):
+        for table in (
+            m.WatchedDocument,
+            m.Blob,
+            m.Snapshot,
+            m.Edition,
+            m.ProvisionText,
+            m.ProvisionVersion,
+            m.Amendment,
+            m.Change,
+            m.Flag,
+            m.Event,
+            m.Subscriber,
+            m.Delivery,
+            m.Watermark,
+            m.SourceHealth,
+        ):
             assert len(s.exec(select(table)).all()) == 1, table.__tablename__
         assert s.exec(select(m.Edition)).one().title == "Закон «О некоммерческих организациях»"
         assert s.exec(select(m.Amendment)).one().effective == date(2026, 7, 1)

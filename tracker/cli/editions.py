@@ -1,1 +1,265 @@
-"""(being built)"""
+"""`check`, `history`, `diff`, `show`, `compare`, `reparse` and `demo`: editions and how they differ."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from storage import editions
+from tracker.cli.app import app, console, database, settings
+from tracker.diff import diff_documents
+from tracker.errors import InputError
+from tracker.keys import check_languages, parse_key
+from tracker.model import Change, Document, EditionInfo
+from tracker.render import Side
+from tracker.render import html as render_html
+from tracker.render import json as render_json
+from tracker.render import markdown as render_md
+from tracker.render import terminal as render_term
+from tracker.rules.engine import load_rules
+
+FORMATS = ("term", "html", "md", "json")
+
+
+def parse_day(text: str) -> date | None:
+    """A date as adilet writes it (dd.mm.yyyy) or ISO (yyyy-mm-dd); None if it is not a date."""
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _edition(key: str, language: str, ref: str | None) -> EditionInfo:
+    """An edition by sequence number, by date, or the latest."""
+    with database().transaction() as session:
+        if ref is None:
+            return editions.find_edition(session, key, language)
+        if ref.isdigit():
+            return editions.find_edition(session, key, language, seq=int(ref))
+        day = parse_day(ref)
+        if day is None:
+            raise InputError(f"{ref!r} is neither an edition number nor a date (dd.mm.yyyy or yyyy-mm-dd)")
+        return editions.find_edition(session, key, language, on=day)
+
+
+def _load(edition: EditionInfo) -> Document:
+    with database().transaction() as session:
+        return editions.load_document(session, edition)
+
+
+def _side(edition: EditionInfo) -> Side:
+    day = edition.edition_date or edition.fetched_at.date()
+    return Side(f"{edition.key} edition {edition.seq}", edition.title, day, edition.language)
+
+
+def _only_article(changes: list[Change], num: str | None) -> list[Change]:
+    if num is None:
+        return changes
+    return [c for c in changes if num in {c.old.num if c.old else None, c.new.num if c.new else None}]
+
+
+def _flagged(changes: list[Change], key: str, language: str) -> list[Change]:
+    load_rules(settings().rule_packs).apply(changes, document_key=key, language=language)
+    return changes
+
+
+def emit(changes: list[Change], from_side: Side, to_side: Side, fmt: str, output: Path | None) -> None:
+    """Print or write one diff in the chosen format."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if fmt == "term" and output is None:
+        render_term.render(changes, console, from_side=from_side, to_side=to_side)
+        return
+    if fmt == "json":
+        text = json.dumps(
+            render_json.to_dict(changes, from_side=from_side, to_side=to_side), ensure_ascii=False, indent=2
+        )
+    elif fmt == "md":
+        text = render_md.render(changes, from_side=from_side, to_side=to_side)
+    elif fmt == "html":
+        title = f"Zan Watch: {from_side.describe()} → {to_side.describe()}"
+        text = render_html.render(changes, from_side=from_side, to_side=to_side, title=title)
+    else:
+        with console.capture() as capture:
+            render_term.render(changes, console, from_side=from_side, to_side=to_side)
+        text = capture.get()
+    if output is None:
+        typer.echo(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    console.print(f"Wrote {len(changes)} changes to {output}")
+
+
+def _language(lang: str) -> str:
+    return check_languages((lang,))[0]
+
+
+@app.command()
+def check(
+    keys: list[str] = typer.Argument(None, help="Documents to check (default: every enabled watch)."),
+) -> None:
+    """Fetch watched documents now and record new editions with their changes and flags."""
+    from tracker.pipeline import Checker
+
+    for key in keys or []:
+        parse_key(key)
+    checker = Checker(settings(), database())
+    results = []
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Checking", total=None)
+        results = checker.check_all(list(keys) if keys else None)
+        progress.update(task, completed=1, total=1)
+    table = Table("document", "lang", "outcome", "edition", "changes", "flags", "note")
+    for r in results:
+        table.add_row(r.key, r.language, r.outcome, str(r.seq or ""), str(r.changes), str(r.flags), r.reason)
+    console.print(table)
+
+
+@app.command()
+def history(key: str, lang: str = typer.Option("rus", "--lang")) -> None:
+    """The editions of a document: dates, amending acts and how many articles changed."""
+    parse_key(key)
+    with database().transaction() as session:
+        rows = editions.list_editions(session, key, _language(lang))
+    if not rows:
+        console.print(f"No editions of {key} ({lang}) yet: run `zanwatch check {key}`.")
+        return
+    table = Table("edition", "date", "fetched (UTC)", "amending acts", "changed articles", "origin")
+    for e in rows:
+        table.add_row(
+            str(e.seq),
+            e.edition_date.isoformat() if e.edition_date else "",
+            e.fetched_at.strftime("%Y-%m-%d %H:%M"),
+            ", ".join(e.acts),
+            str(e.changes),
+            e.origin,
+        )
+    console.print(table)
+
+
+@app.command()
+def diff(
+    key: str,
+    from_ref: str = typer.Option(
+        None, "--from", help="Edition number or date (default: the one before --to)."
+    ),
+    to_ref: str = typer.Option(None, "--to", help="Edition number or date (default: the latest)."),
+    article: str = typer.Option(None, "--article", help="Only this article number, e.g. 5 or 10-1."),
+    fmt: str = typer.Option("term", "--format", help="term, html, md or json."),
+    output: Path = typer.Option(None, "--output", help="Write to this file instead of the terminal."),
+    lang: str = typer.Option("rus", "--lang"),
+) -> None:
+    """The article-level redline between any two editions of a document."""
+    parse_key(key)
+    language = _language(lang)
+    to_ed = _edition(key, language, to_ref)
+    if from_ref is None:
+        if to_ed.seq == 1:
+            raise InputError(f"{key} has only one edition so far: nothing to compare it with")
+        from_ed = _edition(key, language, str(to_ed.seq - 1))
+    else:
+        from_ed = _edition(key, language, from_ref)
+    changes = _flagged(diff_documents(_load(from_ed), _load(to_ed)), key, language)
+    emit(_only_article(changes, article), _side(from_ed), _side(to_ed), fmt, output)
+
+
+@app.command()
+def show(
+    key: str,
+    at: str = typer.Option(None, "--at", help="The date (dd.mm.yyyy or yyyy-mm-dd); default: the latest."),
+    article: str = typer.Option(None, "--article", help="Only this article number."),
+    lang: str = typer.Option("rus", "--lang"),
+) -> None:
+    """A document, or one article, as it stood on a date."""
+    parse_key(key)
+    if at is not None and parse_day(at) is None:
+        raise InputError(f"--at {at!r} is not a date: use dd.mm.yyyy or yyyy-mm-dd")
+    edition = _edition(key, _language(lang), at)
+    doc = _load(edition)
+    provisions = [p for p in doc.provisions if article is None or (p.kind != "chapter" and p.num == article)]
+    if not provisions:
+        raise InputError(f"{key} edition {edition.seq} has no article {article}")
+    console.print(f"[bold]{doc.title}[/] — edition {edition.seq}, {_side(edition).date}")
+    for p in provisions:
+        console.print(
+            f"\n[bold]{p.kind} {p.num}. {p.heading}[/]" + (" [red](repealed)[/]" if p.repealed else "")
+        )
+        if p.text:
+            console.print(p.text, markup=False, highlight=False)
+
+
+_REF = re.compile(r"^(?P<key>[a-z]+:[^@]+?)(?:@(?P<ref>.+))?$")
+
+
+def _compared(ref: str, lang: str) -> tuple[Document, Side, str]:
+    """A file (HTML, text, DOCX) or a stored edition KEY[@N|@DATE]."""
+    path = Path(ref)
+    if path.exists():
+        from scrapers.files import read_file
+        from tracker import structure
+
+        doc = structure.build(read_file(path, lang))
+        return doc, Side(path.name, doc.title, None, lang), ""
+    match = _REF.match(ref)
+    if not match:
+        raise InputError(f"{ref!r} is neither a file nor a stored edition such as adilet:Z010000142_@3")
+    key = match["key"]
+    parse_key(key)
+    edition = _edition(key, lang, match["ref"])
+    return _load(edition), _side(edition), key
+
+
+@app.command()
+def compare(
+    a: str = typer.Argument(..., help="A file (HTML, text, DOCX) or a stored edition KEY[@N|@DATE]."),
+    b: str = typer.Argument(..., help="The same for the newer side."),
+    fmt: str = typer.Option("term", "--format", help="term, html, md or json."),
+    output: Path = typer.Option(None, "--output"),
+    lang: str = typer.Option("rus", "--lang"),
+) -> None:
+    """Compare two texts article by article, even two different documents (renumbering is recognised)."""
+    language = _language(lang)
+    old, old_side, _ = _compared(a, language)
+    new, new_side, key = _compared(b, language)
+    changes = _flagged(diff_documents(old, new), key, language)
+    emit(changes, old_side, new_side, fmt, output)
+
+
+@app.command()
+def reparse(
+    key: str, lang: str = typer.Option(None, "--lang", help="Default: every watched language.")
+) -> None:
+    """Re-derive editions from stored snapshots with the current parser. Nobody is notified."""
+    from storage import watchlist
+    from tracker.pipeline import Checker
+
+    parse_key(key)
+    if lang:
+        languages: tuple[str, ...] = (_language(lang),)
+    else:
+        with database().transaction() as session:
+            languages = watchlist.get(session, key).languages
+    checker = Checker(settings(), database())
+    for language in languages:
+        count = checker.reparse(key, language)
+        console.print(f"{key} ({language}): {count} editions re-derived from stored snapshots.")
+
+
+@app.command()
+def demo(
+    output: Path = typer.Option(
+        Path("zanwatch-demo-report.html"), "--output", help="Where the HTML report goes."
+    ),
+) -> None:
+    """The whole flow offline: replay recorded adilet pages locally, check twice, show what changed."""
+    from tracker.demo import run_demo
+
+    run_demo(console, output)

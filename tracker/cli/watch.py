@@ -13,7 +13,9 @@ from tracker.errors import InputError
 from tracker.keys import check_languages, check_tags, parse_key
 from tracker.model import Watch
 
-watch_app = typer.Typer(help="The watch list: which laws are checked, in which languages.", no_args_is_help=True)
+watch_app = typer.Typer(
+    help="The watch list: which laws are checked, in which languages.", no_args_is_help=True
+)
 config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 app.add_typer(watch_app, name="watch")
 app.add_typer(config_app, name="config")
@@ -29,7 +31,9 @@ def init() -> None:
     db = database()
     with db.transaction() as session:
         added = watchlist.seed(session, settings().watch)
-    console.print(f"Database ready at {db.url}" + (f"; {added} acts added to the watch list." if added else "."))
+    console.print(
+        f"Database ready at {db.url}" + (f"; {added} acts added to the watch list." if added else ".")
+    )
 
 
 @watch_app.command("add")
@@ -61,8 +65,13 @@ def watch_list(fmt: str = typer.Option("table", "--format", help="table or json.
         watches = watchlist.all_watches(session)
     if fmt == "json":
         rows = [
-            {"key": w.key, "title": w.title, "languages": list(w.languages), "tags": list(w.tags),
-             "enabled": w.enabled}
+            {
+                "key": w.key,
+                "title": w.title,
+                "languages": list(w.languages),
+                "tags": list(w.tags),
+                "enabled": w.enabled,
+            }
             for w in watches
         ]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))

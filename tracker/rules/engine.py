@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tracker.config import TAGS
+from tracker.keys import TAGS
 from tracker.errors import InputError, RuleError
 from tracker.keys import parse_key
 from tracker.model import LANGUAGES, SEVERITIES, Change, Flag, Provision
@@ -44,6 +44,11 @@ SIDES = ("inserted", "deleted", "any")
 SNIPPET_CHARS = 120
 _RULE_KEYS = {"id", "theme", "severity", "side", "description", "documents", "tags", "patterns", "example"}
 _EXAMPLE_KEYS = {"lang", "text", "match"}
+_FOLDS = {
+    "rus": str.maketrans("ёЁ", "еЕ"),
+    "kaz": str.maketrans("ёЁiI", "еЕіІ"),  # older adilet texts type Latin i for Kazakh і
+}
+Fail = Callable[[str], RuleError]
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,8 @@ class ExampleFailure:
     def __str__(self) -> str:
         want = "a match" if self.example.match else "no match"
         got = f"matched {', '.join(self.matched)}" if self.matched else "nothing matched"
-        return f"{self.pack}: {self.rule_id} [{self.example.lang}] expected {want}, {got}: {self.example.text}"
+        where = f"{self.pack}: {self.rule_id} [{self.example.lang}]"
+        return f"{where} expected {want}, {got}: {self.example.text}"
 
 
 @dataclass(frozen=True)
@@ -83,16 +89,15 @@ class Rule:
     severity: str
     side: str
     description: str
-    sources: dict[str, tuple[str, ...]]
-    """The patterns per language as written in the pack."""
+    patterns: dict[str, tuple[tuple[str, re.Pattern[str]], ...]]
+    """Per language: each pattern as written in the pack, and compiled."""
     examples: tuple[Example, ...]
     documents: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
-    compiled: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict, repr=False)
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return tuple(lang for lang in LANGUAGES if lang in self.sources)
+        return tuple(lang for lang in LANGUAGES if lang in self.patterns)
 
     def applies_to(self, document_key: str, tags: Sequence[str]) -> bool:
         """A rule with no document filter applies everywhere; otherwise a key or a tag must match."""
@@ -102,12 +107,9 @@ class Rule:
 
     def hits(self, text: str, language: str) -> list[tuple[str, re.Match[str]]]:
         """Every match of every pattern for the language, in text order."""
-        folded = _fold(text)
-        found = [
-            (source, m)
-            for source, pattern in zip(self.sources.get(language, ()), self.compiled.get(language, ()))
-            for m in pattern.finditer(folded)
-        ]
+        folded = _fold(text, language)
+        patterns = self.patterns.get(language, ())
+        found = [(source, m) for source, pattern in patterns for m in pattern.finditer(folded)]
         return sorted(found, key=lambda hit: hit[1].start())
 
 
@@ -160,7 +162,7 @@ class RuleSet:
     def explain(self, rule_id: str, text: str, language: str = "rus") -> list[Hit]:
         """What each of a rule's patterns matched in a text, regardless of side and document filters."""
         rule = self.rule(rule_id)
-        if language not in rule.sources:
+        if language not in rule.patterns:
             raise InputError(
                 f"rule {rule_id} has no {language} patterns (it covers {', '.join(rule.languages)})"
             )
@@ -179,7 +181,7 @@ def load_rules(packs: Sequence[str]) -> RuleSet:
         for index, item in enumerate(items, 1):
             rule = _parse_rule(name, index, item)
             if rule.id in seen:
-                raise RuleError(f"rule pack {name!r}: rule {rule.id!r} is already defined in {seen[rule.id]!r}")
+                raise RuleError(f"rule pack {name!r}: rule {rule.id!r} is also defined in {seen[rule.id]!r}")
             seen[rule.id] = name
             rules.append(rule)
     return RuleSet(tuple(rules))
@@ -206,8 +208,8 @@ def _read_pack(pack: str) -> tuple[str, dict[str, Any]]:
 
 
 def _bundled() -> str:
-    packs = resources.files("tracker.rules") / "packs"
-    return ", ".join(sorted(p.name.removesuffix(".toml") for p in packs.iterdir() if p.name.endswith(".toml")))
+    names = (p.name for p in (resources.files("tracker.rules") / "packs").iterdir())
+    return ", ".join(sorted(name.removesuffix(".toml") for name in names if name.endswith(".toml")))
 
 
 def _parse_rule(pack: str, index: int, item: Any) -> Rule:
@@ -224,7 +226,8 @@ def _parse_rule(pack: str, index: int, item: Any) -> Rule:
     if unknown:
         raise fail(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(_RULE_KEYS))})")
     theme, severity, side = item.get("theme"), item.get("severity"), item.get("side", "any")
-    for key, value, allowed in (("theme", theme, THEMES), ("severity", severity, SEVERITIES), ("side", side, SIDES)):
+    choices = (("theme", theme, THEMES), ("severity", severity, SEVERITIES), ("side", side, SIDES))
+    for key, value, allowed in choices:
         if value not in allowed:
             raise fail(f"unknown {key} {value!r} (known: {', '.join(allowed)})")
     description = item.get("description")
@@ -240,8 +243,8 @@ def _parse_rule(pack: str, index: int, item: Any) -> Rule:
     for tag in tags:
         if tag not in TAGS:
             raise fail(f"unknown tag {tag!r} (known: {', '.join(TAGS)})")
-    sources, compiled = _compile(item.get("patterns"), fail)
-    examples = _examples(item.get("example", []), sources, fail)
+    patterns = _compile(item.get("patterns"), fail)
+    examples = _examples(item.get("example", []), patterns, fail)
     return Rule(
         id=rule_id,
         pack=pack,
@@ -249,40 +252,36 @@ def _parse_rule(pack: str, index: int, item: Any) -> Rule:
         severity=severity,
         side=side,
         description=description.strip(),
-        sources=sources,
+        patterns=patterns,
         examples=examples,
         documents=documents,
         tags=tags,
-        compiled=compiled,
     )
 
 
-def _strings(value: Any, key: str, fail: Any) -> tuple[str, ...]:
+def _strings(value: Any, key: str, fail: Fail) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise fail(f"{key} must be a list of non-empty strings")
     return tuple(value)
 
 
-def _compile(
-    patterns: Any, fail: Any
-) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[re.Pattern[str], ...]]]:
+def _compile(patterns: Any, fail: Fail) -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
     if not isinstance(patterns, dict) or not patterns:
         raise fail(f"no patterns (give patterns.rus and, where you can, {', '.join(LANGUAGES[1:])})")
-    sources: dict[str, tuple[str, ...]] = {}
-    compiled: dict[str, tuple[re.Pattern[str], ...]] = {}
+    compiled = {}
     for lang, items in patterns.items():
         if lang not in LANGUAGES:
             raise fail(f"patterns: unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
-        sources[lang] = _strings(items, f"patterns.{lang}", fail)
-        if not sources[lang]:
+        sources = _strings(items, f"patterns.{lang}", fail)
+        if not sources:
             raise fail(f"patterns.{lang} is empty")
-        compiled[lang] = tuple(_compile_one(lang, source, fail) for source in sources[lang])
-    return sources, compiled
+        compiled[lang] = tuple((source, _compile_one(lang, source, fail)) for source in sources)
+    return compiled
 
 
-def _compile_one(lang: str, source: str, fail: Any) -> re.Pattern[str]:
+def _compile_one(lang: str, source: str, fail: Fail) -> re.Pattern[str]:
     """Wrap a pattern in Unicode word boundaries; a space in it stands for any run of whitespace."""
-    body = _fold(source).replace(" ", r"\s+")
+    body = _fold(source, lang).replace(" ", r"\s+")
     try:
         pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
     except re.error as exc:
@@ -292,29 +291,29 @@ def _compile_one(lang: str, source: str, fail: Any) -> re.Pattern[str]:
     return pattern
 
 
-def _examples(items: Any, sources: dict[str, tuple[str, ...]], fail: Any) -> tuple[Example, ...]:
+def _examples(items: Any, patterns: dict[str, Any], fail: Fail) -> tuple[Example, ...]:
     if not isinstance(items, list):
         raise fail("example must be an array of [[rule.example]] tables")
     examples = []
     for item in items:
         if not isinstance(item, dict) or set(item) != _EXAMPLE_KEYS:
-            raise fail(f"each [[rule.example]] needs exactly lang, text and match, got {sorted(item)}")
+            raise fail("each [[rule.example]] needs exactly lang, text and match")
         lang, text, match = item["lang"], item["text"], item["match"]
-        if lang not in sources:
+        if lang not in patterns:
             raise fail(f"example in {lang!r}, a language the rule has no patterns for")
         if not isinstance(text, str) or not text.strip() or not isinstance(match, bool):
             raise fail("an example needs a non-empty text and match = true or false")
         examples.append(Example(lang, text, match))
-    for lang in sources:
+    for lang in patterns:
         for expected, kind in ((True, "positive"), (False, "negative")):
             if not any(e.lang == lang and e.match is expected for e in examples):
-                raise fail(f"no {kind} {lang} example (each language needs one that matches and one that does not)")
+                raise fail(f"no {kind} {lang} example (each language needs a match and a non-match)")
     return tuple(examples)
 
 
-def _fold(text: str) -> str:
-    """Ё as Е, keeping every offset, so snippets can be cut from the original text."""
-    return text.replace("ё", "е").replace("Ё", "Е")
+def _fold(text: str, language: str) -> str:
+    """Spelling variants made one, keeping every offset, so snippets can be cut from the original text."""
+    return text.translate(_FOLDS.get(language, {}))
 
 
 Side = tuple[str, list[tuple[int, int]]]
@@ -354,7 +353,8 @@ def _flags(rule: Rule, eid: str, sides: dict[str, Side], language: str) -> list[
     for side, (text, spans) in sides.items():
         if rule.side not in (side, "any") or not spans:
             continue
-        found = [m for _, m in rule.hits(text, language) if any(m.start() < e and s < m.end() for s, e in spans)]
+        hits = rule.hits(text, language)
+        found = [m for _, m in hits if any(m.start() < end and start < m.end() for start, end in spans)]
         if found:
             matched = tuple(dict.fromkeys(" ".join(m.group().split()) for m in found))
             snippet = _snippet(text, found[0])

@@ -1,0 +1,76 @@
+"""Local files experts receive by e-mail (HTML, plain text, DOCX) → the same ParsedPage as a fetched page."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+import lxml.html
+from docx.oxml.ns import qn
+
+from scrapers.adilet import body_blocks, parse_page
+from tracker.errors import InputError, ParseError
+from tracker.model import Block, ParsedPage
+
+SUPPORTED = (".html", ".htm", ".txt", ".docx")
+
+
+def _html(body: bytes, language: str) -> ParsedPage:
+    """An adilet page (saved from the site) keeps its title and badge; any other HTML gives its visible
+    paragraphs."""
+    if b"<article" in body:
+        return parse_page(body, language)
+    try:
+        doc = lxml.html.document_fromstring(body)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ParseError(f"not an HTML document ({exc})") from None
+    return ParsedPage(
+        title=" ".join((doc.findtext(".//title") or "").split()),
+        status="",
+        requisites="",
+        language=language,
+        blocks=body_blocks(doc.body),
+    )
+
+
+def _text(body: bytes) -> list[Block]:
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = body.decode("cp1251")
+    return [Block(line.strip()) for line in text.splitlines() if line.strip()]
+
+
+def _docx(path: Path) -> tuple[str, list[Block]]:
+    """Paragraphs in document order, table cells included (drafts often come as comparison tables)."""
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(f"{path}: not a valid DOCX file ({exc})") from None
+    blocks = []
+    for paragraph in document.element.body.iter(qn("w:p")):
+        text = "".join(node.text or "" for node in paragraph.iter(qn("w:t"))).strip()
+        if text:
+            blocks.append(Block(text))
+    return document.core_properties.title or "", blocks
+
+
+def read_file(path: str | Path, language: str) -> ParsedPage:
+    """Read a local .html/.htm, .txt or .docx; anything else, or an unreadable file, is an InputError."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise InputError(f"{path}: unsupported file type {suffix or '(none)'!r}; use {', '.join(SUPPORTED)}")
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if suffix == ".docx":
+        title, blocks = _docx(path)
+        return ParsedPage(
+            title=title or path.stem, status="", requisites="", language=language, blocks=blocks
+        )
+    if suffix == ".txt":
+        return ParsedPage(title=path.stem, status="", requisites="", language=language, blocks=_text(body))
+    return _html(body, language)

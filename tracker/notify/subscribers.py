@@ -1,0 +1,178 @@
+"""Subscriber input validation and event matching.
+
+Validation refuses bad input with one line before anything is stored. Matching decides, per event,
+whether a subscriber hears of it: documents or tags and language narrow every event; themes and minimum
+severity narrow `provision.changed` (a change passes when one of its flags is relevant; with neither
+filter set every change passes, flagged or not).
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import re
+import secrets
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from storage.subscribers import Subscriber
+from tracker.config import TAGS
+from tracker.errors import InputError
+from tracker.keys import parse_key
+from tracker.model import LANGUAGES, SEVERITIES
+from tracker.notify.events import SUBSCRIBER_TYPES
+from tracker.notify.targets import address_refusal
+
+THEMES = (
+    "association",
+    "ngo_reporting",
+    "foreign_funding",
+    "liquidation",
+    "assembly",
+    "expression",
+    "media",
+    "online",
+    "internet_shutdown",
+    "extremism",
+    "religion",
+    "lgbt",
+    "privacy",
+    "international_law",
+    "participation",
+    "charity",
+    "trade_unions",
+)
+DIGESTS = ("daily", "weekly", "immediate")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+
+
+def new_subscriber(
+    name: str,
+    *,
+    email: str | None = None,
+    webhook_url: str | None = None,
+    documents: Iterable[str] = (),
+    tags: Iterable[str] = (),
+    themes: Iterable[str] = (),
+    min_severity: str = "info",
+    digest: str = "daily",
+    languages: Iterable[str] = (),
+    known_documents: Collection[str] = (),
+    allow_hosts: Collection[str] = (),
+) -> Subscriber:
+    """A validated subscriber ready to store; InputError names the first bad value."""
+    name = name.strip()
+    if not name or len(name) > 128 or _CONTROL.search(name):
+        raise InputError("subscriber name must be 1-128 characters without line breaks or control characters")
+    if not email and not webhook_url:
+        raise InputError("give --email ADDRESS, --webhook URL or both")
+    documents, tags = tuple(documents), tuple(tags)
+    if documents and tags:
+        raise InputError("choose --documents or --tags, not both")
+    for key in documents:
+        parse_key(key)
+        if key not in known_documents:
+            raise InputError(
+                f"unknown document {key}: it is not on the watch list (see `zanwatch watch list`)"
+            )
+    _choices("tag", tags, TAGS)
+    _choices("theme", themes, THEMES)
+    _choices("language", languages, LANGUAGES)
+    _choices("severity", (min_severity,), SEVERITIES)
+    _choices("digest", (digest,), DIGESTS)
+    return Subscriber(
+        name=name,
+        email=validate_email(email) if email else None,
+        webhook_url=validate_webhook_url(webhook_url, allow_hosts) if webhook_url else None,
+        secret=new_secret() if webhook_url else None,
+        documents=documents,
+        tags=tags,
+        themes=tuple(themes),
+        min_severity=min_severity,
+        digest=digest,
+        languages=tuple(languages),
+    )
+
+
+def validate_email(address: str) -> str:
+    if not _EMAIL.match(address):
+        raise InputError(f"malformed e-mail address {address!r}: expected name@example.org")
+    return address
+
+
+def validate_webhook_url(url: str, allow_hosts: Collection[str] = ()) -> str:
+    """An absolute http(s) URL; a literal private or loopback address is refused now, names after DNS."""
+    if _CONTROL.search(url) or " " in url:
+        raise InputError(f"malformed webhook URL {url!r}: it contains spaces or control characters")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError as exc:
+        raise InputError(f"malformed webhook URL {url!r}: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"malformed webhook URL {url!r}: expected https://host/path")
+    if parts.username or parts.password:
+        raise InputError(f"webhook URL {url!r} must not carry credentials: receivers verify the signature")
+    host = parts.hostname.lower()
+    if host not in {h.lower() for h in allow_hosts}:
+        try:
+            reason = address_refusal(ipaddress.ip_address(host))
+        except ValueError:
+            reason = "a loopback address" if host == "localhost" else None
+        if reason:
+            raise InputError(
+                f"webhook URL {url!r} points to {reason}: add the host to [webhooks] allow_hosts"
+            )
+    return url
+
+
+def new_secret() -> str:
+    """A Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def split_list(value: str | None) -> tuple[str, ...]:
+    """`a, b,c` → ("a", "b", "c"): the CLI's comma lists."""
+    return tuple(x.strip() for x in (value or "").split(",") if x.strip())
+
+
+def relevant_flags(sub: Subscriber, flags: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The flags that pass the subscriber's themes and minimum severity."""
+    floor = _rank(sub.min_severity)
+    return [
+        f
+        for f in flags
+        if (not sub.themes or f.get("theme") in sub.themes) and _rank(f.get("severity", "info")) >= floor
+    ]
+
+
+def matches(sub: Subscriber, payload: dict[str, Any], watch_tags: Mapping[str, Collection[str]]) -> bool:
+    """Does this event concern the subscriber? `watch_tags` maps watched document keys to their tags."""
+    if payload.get("type") not in SUBSCRIBER_TYPES:
+        return False
+    doc = payload.get("document") or {}
+    if sub.languages and doc.get("language") not in sub.languages:
+        return False
+    if sub.documents and doc.get("key") not in sub.documents:
+        return False
+    if sub.tags:
+        doc_tags = set(doc.get("tags") or ()) | set(watch_tags.get(doc.get("key") or "", ()))
+        if not doc_tags & set(sub.tags):
+            return False
+    if payload["type"] == "provision.changed" and (sub.themes or _rank(sub.min_severity) > 0):
+        return bool(relevant_flags(sub, payload["change"].get("flags", [])))
+    return True
+
+
+def _rank(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
+
+
+def _choices(what: str, values: Iterable[str], known: tuple[str, ...]) -> None:
+    for value in values:
+        if value not in known:
+            raise InputError(f"unknown {what} {value!r} (known: {', '.join(known)})")

@@ -1,0 +1,256 @@
+"""Checking a watched document: fetch → gate → snapshot → parse → edition → diff → flags → events.
+
+Everything one check learns is written in one transaction, so a crash leaves nothing half-written and
+running the check again is harmless. A suspect page is kept as a snapshot and never becomes an edition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session
+
+from scrapers.adilet import AdiletSource, document_url, parse_api, parse_page
+from scrapers.http import Fetcher
+from storage import editions, health, watchlist
+from storage.db import Database
+from tracker import structure
+from tracker.config import Settings
+from tracker.diff import diff_documents
+from tracker.errors import FetchError, InputError, NotFound
+from tracker.keys import parse_key
+from tracker.model import Document, ParsedPage
+from tracker.notify import events
+from tracker.render.json import change_to_dict
+from tracker.rules.engine import RuleSet, load_rules
+
+SHRINK_LIMIT = 0.5
+"""A parse keeping less than this share of the previous edition's articles or text is suspect."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    key: str
+    language: str
+    outcome: str  # new_edition | unchanged | not_modified | suspect | error
+    seq: int | None = None
+    changes: int = 0
+    flags: int = 0
+    reason: str = ""
+
+
+class Recorder:
+    """Turns a parsed document into an edition with its changes, flags and events (any source)."""
+
+    def __init__(self, settings: Settings, rules: RuleSet | None = None):
+        self.settings = settings
+        self.rules = rules or load_rules(settings.rule_packs)
+
+    def record(
+        self,
+        session: Session,
+        key: str,
+        language: str,
+        doc: Document,
+        *,
+        origin: str,
+        snapshot_id: int | None = None,
+        edition_date: date | None = None,
+        notify: bool = True,
+    ) -> CheckResult:
+        previous = editions.latest_edition(session, key, language)
+        before = editions.load_document(session, previous) if previous else None
+        edition_id = editions.save_edition(
+            session, key, language, doc, origin=origin, snapshot_id=snapshot_id, edition_date=edition_date
+        )
+        if edition_id is None:
+            return CheckResult(key, language, "unchanged", previous.seq if previous else None)
+        seq = previous.seq + 1 if previous else 1
+        changes = diff_documents(before, doc) if before else []
+        tags = _tags(session, key)
+        self.rules.apply(changes, document_key=key, language=language, tags=tags)
+        editions.save_changes(session, key, language, previous.id if previous else None, edition_id, changes)
+        flags = sum(len(c.flags) for c in changes)
+        if notify:
+            self._publish(session, key, language, doc, seq, edition_date, tags, changes, before)
+        return CheckResult(key, language, "new_edition", seq, len(changes), flags)
+
+    def _publish(self, session, key, language, doc, seq, edition_date, tags, changes, before) -> None:  # type: ignore[no-untyped-def]
+        document = {
+            "key": key,
+            "title": doc.title,
+            "language": language,
+            "url": self.url(key, language),
+            "tags": tags,
+        }
+        edition = {
+            "seq": seq,
+            "date": edition_date,
+            "fetched_at": datetime.now(UTC),
+            "title": doc.title,
+            "status": doc.status,
+        }
+        flags = sum(len(c.flags) for c in changes)
+        events.publish(session, events.edition_created(document, edition, len(changes), flags))
+        for change in changes:
+            events.publish(session, events.provision_changed(document, seq, change_to_dict(change)))
+        known = {a.text for a in before.scheduled} if before else set()
+        today = datetime.now(UTC).date()
+        for provision in doc.provisions:
+            for a in provision.amendments:
+                if a.scheduled and a.text not in known and (a.effective is None or a.effective >= today):
+                    events.publish(
+                        session,
+                        events.amendment_scheduled(document, provision.eid, editions.amendment_to_dict(a)),
+                    )
+
+    def url(self, key: str, language: str) -> str | None:
+        source, ident = parse_key(key)
+        return document_url(self.settings.public_url, ident, language) if source == "adilet" else None
+
+
+class Checker:
+    """Checks adilet documents on the watch list through the shared, polite fetcher."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        *,
+        fetcher: Fetcher | None = None,
+        rules: RuleSet | None = None,
+    ):
+        self.settings = settings
+        self.db = db
+        self.fetcher = fetcher or Fetcher(settings.politeness)
+        self.adilet = AdiletSource(self.fetcher, settings.adilet_base_url, settings.adilet_api_url)
+        self.recorder = Recorder(settings, rules)
+
+    def check(self, key: str, language: str) -> CheckResult:
+        source, ident = parse_key(key)
+        if source != "adilet":
+            raise InputError(
+                f"{key}: only adilet documents are fetched by `check`; drafts are followed by `run`"
+            )
+        with self.db.transaction() as session:
+            last = editions.last_good_snapshot(session, key, language)
+            size = len(editions.snapshot_body(session, last)) if last else None
+        try:
+            fetched = self.adilet.fetch_text(
+                ident,
+                language,
+                etag=last.etag if last else None,
+                last_modified=last.last_modified if last else None,
+                previous_size=size,
+            )
+        except FetchError as exc:
+            return self._failed(key, language, "error", str(exc))
+        if fetched.not_modified:
+            with self.db.transaction() as session:
+                health.succeeded(session, key, language)
+                latest = editions.latest_edition(session, key, language)
+            return CheckResult(key, language, "not_modified", latest.seq if latest else None)
+        if fetched.suspect or fetched.page is None:
+            return self._failed(key, language, "suspect", fetched.suspect or "no page", fetched)
+        doc = structure.build(fetched.page)
+        with self.db.transaction() as session:
+            latest = editions.latest_edition(session, key, language)
+            shrunk = _shrunk(editions.load_document(session, latest), doc) if latest else None
+            if shrunk is None:
+                snapshot_id = editions.save_snapshot(
+                    session,
+                    key,
+                    language,
+                    fetched.url,
+                    outcome="ok",
+                    http_status=fetched.status,
+                    body=fetched.body,
+                    etag=fetched.etag,
+                    last_modified=fetched.last_modified,
+                )
+                result = self.recorder.record(
+                    session, key, language, doc, origin="fetch", snapshot_id=snapshot_id
+                )
+                health.succeeded(session, key, language)
+                return result
+        return self._failed(key, language, "suspect", shrunk, fetched)
+
+    def _failed(self, key: str, language: str, outcome: str, reason: str, fetched=None) -> CheckResult:  # type: ignore[no-untyped-def]
+        """Keep the evidence, count the failure, and tell the operator once the source looks degraded."""
+        with self.db.transaction() as session:
+            if fetched is not None:
+                editions.save_snapshot(
+                    session,
+                    key,
+                    language,
+                    fetched.url,
+                    outcome=outcome,
+                    http_status=fetched.status,
+                    reason=reason,
+                    body=fetched.body,
+                )
+            failures = health.failed(session, key, language, outcome, reason)
+            if failures == self.settings.schedule.degraded_after_failures:
+                health.mark_degraded(session, key, language)
+                document = {
+                    "key": key,
+                    "title": "",
+                    "language": language,
+                    "url": self.recorder.url(key, language),
+                }
+                events.publish(session, events.source_degraded(document, "adilet", reason, failures))
+        return CheckResult(key, language, outcome, reason=reason)
+
+    def check_all(self, keys: list[str] | None = None) -> list[CheckResult]:
+        with self.db.transaction() as session:
+            watches = watchlist.all_watches(session, enabled_only=not keys)
+        if keys:
+            known = {w.key for w in watches}
+            for key in keys:
+                if key not in known:
+                    raise NotFound(f"{key} is not on the watch list: add it with `zanwatch watch add {key}`")
+            watches = [w for w in watches if w.key in keys]
+        return [self.check(w.key, lang) for w in watches for lang in w.languages]
+
+    def reparse(self, key: str, language: str) -> int:
+        """Re-derive the edition chain from the stored snapshots with today's parser; nobody is notified."""
+        with self.db.transaction() as session:
+            editions.drop_derived(session, key, language)
+            count = 0
+            for snap in editions.good_snapshots(session, key, language):
+                page = _page_from_snapshot(editions.snapshot_body(session, snap), snap.url, language)
+                result = self.recorder.record(
+                    session,
+                    key,
+                    language,
+                    structure.build(page),
+                    origin="reparse",
+                    snapshot_id=snap.id,
+                    notify=False,
+                )
+                count += result.outcome == "new_edition"
+        return count
+
+
+def _page_from_snapshot(body: bytes, url: str, language: str) -> ParsedPage:
+    return parse_api(body, language) if "/api/" in url else parse_page(body, language)
+
+
+def _tags(session: Session, key: str) -> list[str]:
+    try:
+        return list(watchlist.get(session, key).tags)
+    except NotFound:
+        return []
+
+
+def _shrunk(before: Document, after: Document) -> str | None:
+    """Why a parse looks like a broken page rather than a real repeal of most of the law, if it does."""
+    old_n, new_n = len(before.articles()), len(after.articles())
+    if old_n >= 4 and new_n < old_n * SHRINK_LIMIT:
+        return f"parse kept {new_n} of {old_n} articles; not recorded as an edition"
+    old_len = sum(len(p.text) for p in before.provisions)
+    new_len = sum(len(p.text) for p in after.provisions)
+    if old_len >= 2000 and new_len < old_len * SHRINK_LIMIT:
+        return f"parse kept {new_len} of {old_len} characters of text; not recorded as an edition"
+    return None
