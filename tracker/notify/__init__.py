@@ -7,6 +7,7 @@ from datetime import datetime
 
 from storage.db import Database
 from tracker.config import Settings
+from tracker.notify import digests, webhooks
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,3 @@ def deliver_once(settings: Settings, db: Database, now: datetime | None = None) 
         webhooks.deliver_webhooks(settings, db),
         digests.send_digests(settings, db, now=now),
     )
-
-
-from tracker.notify import digests, webhooks  # noqa: E402  (the submodules import this package first)

@@ -137,9 +137,7 @@ def is_due(digest: str, last_served: datetime, now: datetime, schedule: Schedule
     """Has the period's cron time passed since the subscriber was last served? "immediate" always is."""
     if digest == "immediate":
         return True
-    expr, span = (
-        (schedule.daily_digest_cron, 2) if digest == "daily" else (schedule.weekly_digest_cron, 8)
-    )
+    expr, span = (schedule.daily_digest_cron, 2) if digest == "daily" else (schedule.weekly_digest_cron, 8)
     trigger = CronTrigger.from_crontab(expr, timezone=ZoneInfo(schedule.timezone))
     fire, last_fire = trigger.get_next_fire_time(None, now - timedelta(days=span)), None
     while fire is not None and fire <= now:
@@ -312,7 +310,11 @@ def _amendment(a: dict[str, Any], doc: dict[str, Any], public_url: str) -> dict[
     """Add a link to the amending act on the official site and a readable in-force date."""
     act = a.get("act_id")
     number = a.get("act_number")
-    label = " ".join(x for x in (f"No. {number}" if number else "", f"of {a['act_date']}" if a.get("act_date") else "") if x)
+    label = " ".join(
+        x
+        for x in (f"No. {number}" if number else "", f"of {a['act_date']}" if a.get("act_date") else "")
+        if x
+    )
     return {
         **a,
         "act_url": f"{public_url.rstrip('/')}/{doc.get('language') or 'rus'}/docs/{act}" if act else None,
@@ -329,7 +331,9 @@ def _elide(text: str) -> str:
     return f"{text[:keep]} … {text[-keep:]}"
 
 
-def _subject(groups: list[DocumentGroup], drafts: list[dict[str, Any]], chosen: list[StoredEvent], tz: str) -> str:
+def _subject(
+    groups: list[DocumentGroup], drafts: list[dict[str, Any]], chosen: list[StoredEvent], tz: str
+) -> str:
     changes = [c for g in groups for a in g.articles.values() for c in a.changes]
     flagged = sum(1 for c in changes if c["flags"])
     laws = sum(1 for g in groups if g.articles)

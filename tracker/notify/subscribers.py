@@ -17,9 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from storage.subscribers import Subscriber
-from tracker.config import TAGS
 from tracker.errors import InputError
-from tracker.keys import parse_key
+from tracker.keys import check_tags, parse_key
 from tracker.model import LANGUAGES, SEVERITIES
 from tracker.notify.events import SUBSCRIBER_TYPES
 from tracker.notify.targets import address_refusal
@@ -79,7 +78,7 @@ def new_subscriber(
             raise InputError(
                 f"unknown document {key}: it is not on the watch list (see `zanwatch watch list`)"
             )
-    _choices("tag", tags, TAGS)
+    check_tags(tags)
     _choices("theme", themes, THEMES)
     _choices("language", languages, LANGUAGES)
     _choices("severity", (min_severity,), SEVERITIES)
