@@ -30,7 +30,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "adil
 ARTICLES = 900
 EDITS = 20
 EDITIONS = 50
-REPEATS = 5
+REPEATS = 7
 KEY = "adilet:K1400000226"
 
 
@@ -66,13 +66,15 @@ def whole_text(doc: Document) -> str:
     return "\n".join(f"Статья {p.num}. {p.heading}\n{p.text}" for p in doc.provisions)
 
 
-def best_ms(run: Callable[[], object]) -> float:
-    best = math.inf
+def best_ms(*runs: Callable[[], object]) -> list[float]:
+    """Best time of each run in milliseconds; rounds alternate the runs so machine load hits all alike."""
+    best = [math.inf] * len(runs)
     for _ in range(REPEATS):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best * 1000
+        for k, run in enumerate(runs):
+            start = time.perf_counter()
+            run()
+            best[k] = min(best[k], time.perf_counter() - start)
+    return [b * 1000 for b in best]
 
 
 def whole_dmp(a: str, b: str) -> object:
@@ -123,9 +125,11 @@ def main() -> None:
     changes = diff_documents(old, new)
     assert [c.kind for c in changes] == ["substituted"] * EDITS, "the bench must find exactly its edits"
 
-    ours = best_ms(lambda: diff_documents(old, new))
-    unified = best_ms(lambda: list(difflib.unified_diff(old_text.splitlines(), new_text.splitlines())))
-    dmp = best_ms(lambda: whole_dmp(old_text, new_text))
+    ours, unified, dmp = best_ms(
+        lambda: diff_documents(old, new),
+        lambda: list(difflib.unified_diff(old_text.splitlines(), new_text.splitlines())),
+        lambda: whole_dmp(old_text, new_text),
+    )
     storage = storage_ratio(old, rng)
     print(f"diff_documents      {ours:9.2f} ms (best of {REPEATS})")
     print(f"difflib.unified_diff {unified:8.2f} ms")

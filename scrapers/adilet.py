@@ -98,7 +98,7 @@ def api_url(api_base: str, ident: str, lang: str) -> str:
     return f"{api_base.rstrip('/')}/api/documents/by-ngr/{ident}?language={lang}"
 
 
-def _decode(body: bytes | str) -> str:
+def decode_body(body: bytes | str) -> str:
     """UTF-8 first (what adilet serves, whatever a header claims), then the declared charset, then cp1251."""
     if isinstance(body, str):
         return body
@@ -129,7 +129,7 @@ def suspect_reason(body: bytes, previous_size: int | None = None) -> str | None:
     """Why this 200 answer must not become an edition, or None when it looks like a real document page."""
     if not body.strip():
         return "empty body"
-    text = _decode(body)
+    text = decode_body(body)
     lowered = text.lower()
     if any(marker in lowered for marker in CAPTCHA_MARKERS):
         return "CAPTCHA page"
@@ -255,7 +255,7 @@ def body_blocks(root: Any) -> list[Block]:
 
 def parse_page(body: bytes | str, language: str) -> ParsedPage:
     """A classic document page → title, status code (`upd`, `new`, `yts` …), requisites and body blocks."""
-    doc = _html(_decode(body))
+    doc = _html(decode_body(body))
     slogan = doc.find_class("slogan")
     head = slogan[0] if slogan else doc
     h1 = head.find(".//h1")
@@ -290,7 +290,7 @@ def parse_api(payload: bytes | dict[str, Any], language: str) -> ParsedPage:
     """
     if not isinstance(payload, dict):
         try:
-            payload = json.loads(_decode(payload))
+            payload = json.loads(decode_body(payload))
         except ValueError as exc:
             raise ParseError(f"adilet API answer is not JSON ({exc})") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("text_content"), str):
@@ -310,7 +310,7 @@ def parse_api(payload: bytes | dict[str, Any], language: str) -> ParsedPage:
 
 
 def _ethernatable_rows(body: bytes | str) -> list[list[Any]]:
-    table = _html(_decode(body)).find('.//table[@id="ethernatable"]')
+    table = _html(decode_body(body)).find('.//table[@id="ethernatable"]')
     if table is None:
         raise ParseError("no table #ethernatable on the page")
     return [row.findall("td") for row in table.iter("tr") if row.findall("td")]

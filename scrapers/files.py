@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
 import docx
 import lxml.html
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
-from scrapers.adilet import body_blocks, parse_page
+from scrapers.adilet import body_blocks, decode_body, parse_page
 from tracker.errors import InputError, ParseError
 from tracker.model import Block, ParsedPage
 
@@ -22,7 +24,7 @@ def _html(body: bytes, language: str) -> ParsedPage:
     if b"<article" in body:
         return parse_page(body, language)
     try:
-        doc = lxml.html.document_fromstring(body)
+        doc = lxml.html.document_fromstring(decode_body(body))
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ParseError(f"not an HTML document ({exc})") from None
     return ParsedPage(
@@ -42,11 +44,11 @@ def _text(body: bytes) -> list[Block]:
     return [Block(line.strip()) for line in text.splitlines() if line.strip()]
 
 
-def _docx(path: Path) -> tuple[str, list[Block]]:
+def _docx(path: Path, body: bytes) -> tuple[str, list[Block]]:
     """Paragraphs in document order, table cells included (drafts often come as comparison tables)."""
     try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        document = docx.Document(io.BytesIO(body))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise InputError(f"{path}: not a valid DOCX file ({exc})") from None
     blocks = []
     for paragraph in document.element.body.iter(qn("w:p")):
@@ -67,7 +69,7 @@ def read_file(path: str | Path, language: str) -> ParsedPage:
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
     if suffix == ".docx":
-        title, blocks = _docx(path)
+        title, blocks = _docx(path, body)
         return ParsedPage(
             title=title or path.stem, status="", requisites="", language=language, blocks=blocks
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from diff_match_patch import diff_match_patch
 
@@ -25,8 +25,9 @@ MAX_CANDIDATES = 8
 """Per unpaired old provision, how many likely partners get a full similarity score."""
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
-_WORD = re.compile(r"\w+")
 _DIFF_OP = {0: "=", 1: "+", -1: "-"}
+_DMP = diff_match_patch()
+"""Only for its stateless common-prefix and common-suffix helpers; diffs get their own instance."""
 
 Aligned = tuple[Provision | None, Provision | None, float]
 
@@ -38,16 +39,30 @@ def compared_text(provision: Provision) -> str:
     return provision.text
 
 
-def similarity(a: Counter[str], b: Counter[str]) -> float:
-    """Dice coefficient over word multisets: order-blind, so moved sentences still count as shared."""
-    total = sum(a.values()) + sum(b.values())
+def similarity(a: Counter[str], b: Counter[str], shared: int = 0) -> float:
+    """Dice coefficient over word multisets, plus `shared` words known to be on both sides.
+
+    Order-blind, so an article whose sentences were reordered still counts as the same article. Words are
+    split at whitespace and lower-cased (punctuation stays attached): cheap, and enough to rank partners.
+    """
+    total = 2 * shared + a.total() + b.total()
     if not total:
         return 1.0
-    return 2 * sum((a & b).values()) / total
+    if len(a) > len(b):
+        a, b = b, a
+    return 2 * (shared + sum(min(n, b[w]) for w, n in a.items() if w in b)) / total
 
 
-def _words(provision: Provision) -> Counter[str]:
-    return Counter(_WORD.findall(compared_text(provision).lower()))
+def text_similarity(a: str, b: str) -> float:
+    """`similarity` of two texts, counting their common head and tail once: most edits are small."""
+    head, tail = _common_ends(a, b, _between_words)
+    mid_a = _words_of(a[head : len(a) - tail])
+    shared = len(a.split()) - mid_a.total()
+    return similarity(mid_a, _words_of(b[head : len(b) - tail]), shared)
+
+
+def _words_of(text: str) -> Counter[str]:
+    return Counter(text.lower().split())
 
 
 def align(old: Sequence[Provision], new: Sequence[Provision]) -> list[Aligned]:
@@ -63,30 +78,27 @@ def align(old: Sequence[Provision], new: Sequence[Provision]) -> list[Aligned]:
     old_index: dict[str, int] = {}
     for i, p in enumerate(old):
         old_index.setdefault(p.eid, i)
-    partner_of_new: dict[int, int] = {}
-    scores: dict[int, float] = {}
+    partner: dict[int, tuple[int, float]] = {}  # new index -> (old index, similarity)
     same_eid: dict[int, int] = {}
     for j, p in enumerate(new):
         i = old_index.pop(p.eid, None)
         if i is None:
             continue
-        score = 1.0 if _same_content(old[i], p) else similarity(_words(old[i]), _words(p))
+        if _same_content(old[i], p):
+            partner[j] = (i, 1.0)
+            continue
+        score = text_similarity(compared_text(old[i]), compared_text(p))
         if score + SAME_EID_BONUS >= 1.0:
-            partner_of_new[j] = i
-            scores[j] = score
+            partner[j] = (i, score)
         else:
             same_eid[j] = i
 
-    paired_old = set(partner_of_new.values())
+    paired_old = {i for i, _ in partner.values()}
     old_left = [i for i in range(len(old)) if i not in paired_old]
-    new_left = [j for j in range(len(new)) if j not in partner_of_new]
+    new_left = [j for j in range(len(new)) if j not in partner]
     for i, j, score in _match(old, new, old_left, new_left, same_eid):
-        partner_of_new[j] = i
-        scores[j] = score
-    return [
-        (old[i] if i is not None else None, new[j] if j is not None else None, score)
-        for i, j, score in _in_new_order(len(old), len(new), partner_of_new, scores)
-    ]
+        partner[j] = (i, score)
+    return _in_new_order(old, new, partner)
 
 
 def _same_content(a: Provision, b: Provision) -> bool:
@@ -103,8 +115,8 @@ def _match(
     """Greedy best-first pairing of the leftovers; returns (old index, new index, similarity)."""
     if not old_left or not new_left:
         return []
-    old_words = {i: _words(old[i]) for i in old_left}
-    new_words = {j: _words(new[j]) for j in new_left}
+    old_words = {i: _words_of(compared_text(old[i])) for i in old_left}
+    new_words = {j: _words_of(compared_text(new[j])) for j in new_left}
     postings: dict[str, list[int]] = defaultdict(list)
     for j in new_left:
         for w in new_words[j]:
@@ -144,21 +156,29 @@ def _match(
 
 
 def _in_new_order(
-    n_old: int, n_new: int, partner_of_new: dict[int, int], scores: dict[int, float]
-) -> list[tuple[int | None, int | None, float]]:
-    """Index triples sorted by (new position, then unpaired old ones after their anchor)."""
-    new_of_old = {i: j for j, i in partner_of_new.items()}
-    keyed: list[tuple[tuple[int, int, int], tuple[int | None, int | None, float]]] = [
-        ((j, 0, 0), (partner_of_new.get(j), j, scores.get(j, 0.0))) for j in range(n_new)
+    old: Sequence[Provision],
+    new: Sequence[Provision],
+    partner: dict[int, tuple[int, float]],
+) -> list[Aligned]:
+    """New provisions in order, each unpaired old one right after its anchor (see `align`)."""
+    pairs: list[Aligned] = [
+        (old[partner[j][0]], p, partner[j][1]) if j in partner else (None, p, 0.0) for j, p in enumerate(new)
     ]
+    if len(partner) == len(old):
+        return pairs
+    new_of_old = {i: j for j, (i, _) in partner.items()}
+    after: dict[int, list[Provision]] = defaultdict(list)  # new index (or -1) -> unpaired old ones
     anchor = -1
-    for i in range(n_old):
+    for i, p in enumerate(old):
         if i in new_of_old:
             anchor = new_of_old[i]
         else:
-            keyed.append(((anchor, 1, i), (i, None, 0.0)))
-    keyed.sort(key=lambda item: item[0])
-    return [triple for _, triple in keyed]
+            after[anchor].append(p)
+    out: list[Aligned] = [(p, None, 0.0) for p in after[-1]]
+    for j, pair in enumerate(pairs):
+        out.append(pair)
+        out += [(p, None, 0.0) for p in after.get(j, ())]
+    return out
 
 
 def redline(old_text: str, new_text: str, *, timeout_s: float = 1.0) -> list[Op]:
@@ -170,7 +190,7 @@ def redline(old_text: str, new_text: str, *, timeout_s: float = 1.0) -> list[Op]
     """
     dmp = diff_match_patch()
     dmp.Diff_Timeout = timeout_s
-    head, tail = _common_ends(dmp, old_text, new_text)
+    head, tail = _common_ends(old_text, new_text, _between_tokens)
     old_mid, new_mid = old_text[head : len(old_text) - tail], new_text[head : len(new_text) - tail]
     codes: dict[str, str] = {}
     tokens: dict[str, str] = {}
@@ -193,21 +213,26 @@ def _append(ops: list[Op], op: str, text: str) -> None:
         ops.append((op, text))
 
 
-def _common_ends(dmp: diff_match_patch, a: str, b: str) -> tuple[int, int]:
-    """Lengths of the common head and tail, cut back to token boundaries of both texts.
+def _common_ends(a: str, b: str, boundary: Callable[[str, int], bool]) -> tuple[int, int]:
+    """Lengths of the common head and tail, cut back to a `boundary` in both texts.
 
     Most amendments touch a few words of a long article: only the middle needs tokenising and diffing.
     """
-    head = dmp.diff_commonPrefix(a, b)
-    while head and not (_boundary(a, head) and _boundary(b, head)):
+    head = _DMP.diff_commonPrefix(a, b)
+    while head and not (boundary(a, head) and boundary(b, head)):
         head -= 1
-    tail = dmp.diff_commonSuffix(a[head:], b[head:])
-    while tail and not (_boundary(a, len(a) - tail) and _boundary(b, len(b) - tail)):
+    tail = _DMP.diff_commonSuffix(a[head:], b[head:])
+    while tail and not (boundary(a, len(a) - tail) and boundary(b, len(b) - tail)):
         tail -= 1
     return head, tail
 
 
-def _boundary(text: str, k: int) -> bool:
+def _between_words(text: str, k: int) -> bool:
+    """Whether `str.split` would split text between k-1 and k."""
+    return k == 0 or k == len(text) or text[k - 1].isspace() or text[k].isspace()
+
+
+def _between_tokens(text: str, k: int) -> bool:
     """Whether `_TOKEN` would split text between k-1 and k."""
     if k == 0 or k == len(text):
         return True
@@ -238,22 +263,18 @@ def diff_documents(old: Document, new: Document, *, timeout_s: float = 1.0) -> l
     A repealed article appears where it stood in the old document. Footnotes alone are no change; those
     that are new on the new side explain the change through `Change.amendments`.
     """
-    changes = []
-    for a, b, score in align(old.articles(), new.articles()):
-        change = _change(a, b, score, timeout_s)
-        if change is not None:
-            changes.append(change)
-    return changes
+    return [
+        _change(a, b, score, timeout_s)
+        for a, b, score in align(old.articles(), new.articles())
+        if not (a and b and a.eid == b.eid and a.num == b.num and _same_content(a, b))
+    ]
 
 
-def _change(old: Provision | None, new: Provision | None, score: float, timeout_s: float) -> Change | None:
+def _change(old: Provision | None, new: Provision | None, score: float, timeout_s: float) -> Change:
     if old is None:
         assert new is not None
         return Change("inserted", None, new, 0.0, [("+", compared_text(new))])
     if new is None or (new.repealed and not old.repealed):
         return Change("repealed", old, new, score, [("-", compared_text(old))])
-    moved = old.eid != new.eid or old.num != new.num
-    if not moved and _same_content(old, new):
-        return None
-    ops = redline(compared_text(old), compared_text(new), timeout_s=timeout_s)
-    return Change("renumbered" if moved else "substituted", old, new, score, ops)
+    kind = "substituted" if old.eid == new.eid and old.num == new.num else "renumbered"
+    return Change(kind, old, new, score, redline(compared_text(old), compared_text(new), timeout_s=timeout_s))

@@ -10,12 +10,11 @@ a change becomes a scheduled amendment with the date it bites; other editorial n
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from tracker.model import Amendment, Block, Document, ParsedPage, Provision
-from tracker.normalize import normalize
+from tracker.normalize import _TRANSLATE, normalize
 
 FOOTNOTE_START = re.compile(r"^\s*(?:Сноска|Ескерту|Footnote)\s*\.\s*", re.IGNORECASE)
 PENDING_START = re.compile(
@@ -56,10 +55,9 @@ CONTAINERS = (
         _pattern(rf"Параграф\s+(?P<a>{_NUM})", rf"(?P<b>{_NUM})-параграф", rf"Paragraph\s+(?P<c>{_NUM})"),
     ),
 )
-APPENDIX = re.compile(
-    r"^(?:Приложение|Appendix|Annex)(?:\s+(?P<a>\d+))?\b(?!.*[.;:]$)|(?:^|\s)(?P<b>\d+)?-?қосымша$",
-    re.IGNORECASE | re.DOTALL,
-)
+APPENDIX = re.compile(r"^(?:Приложение|Appendix|Annex)(?:\s+(?P<n>\d+))?\b", re.IGNORECASE)
+KAZAKH_APPENDIX = re.compile(r"(?:^|\s)(?:(?P<n>\d+)-)?қосымша$", re.IGNORECASE)
+"""«… Заңына 1-қосымша»: Kazakh puts the appendix number at the end of its heading."""
 POINT = re.compile(rf"^(?P<a>{_NUM})\.\s+\S")
 SIGNATURE = re.compile(
     r"^(?:Президент\s+Республики\s+Казахстан|Қазақстан\s+Республикасының\s+Президенті"
@@ -72,19 +70,25 @@ REPEALED = re.compile(
 )
 WHOLE_TEXT = re.compile(r"По\s+всему\s+тексту|Бүкіл\s+мәтін|throughout\s+the\s+text", re.IGNORECASE)
 ANNOUNCES = re.compile(r"предусматрива|көзделген|көзделеді|көзделуде|envisaged|planned", re.IGNORECASE)
-AMENDMENT_KINDS = (
-    ("words_replaced", re.compile(r"заменен|ауыстырыл|replaced", re.IGNORECASE)),
-    ("new_wording", re.compile(r"в\s+редакции|редакцияда|new\s+wording|as\s+worded", re.IGNORECASE)),
-    ("repealed", re.compile(r"исключен|тасталды|excluded|deleted", re.IGNORECASE)),
-    ("supplemented", re.compile(r"дополнен|толықтырыл|supplemented", re.IGNORECASE)),
-    ("amended", re.compile(r"изменени|өзгеріс|amend", re.IGNORECASE)),
+AMENDMENT_KIND = re.compile(
+    r"(?P<words_replaced>заменен|ауыстырыл|replaced)"
+    r"|(?P<new_wording>в\s+редакции|редакцияда|new\s+wording|as\s+worded)"
+    r"|(?P<repealed>исключен|тасталды|excluded|deleted)"
+    r"|(?P<supplemented>дополнен|толықтырыл|supplemented)"
+    r"|(?P<amended>изменени|өзгеріс|amend)",
+    re.IGNORECASE,
 )
+"""The first of these words in a footnote says what the act did."""
 ACT_NUMBER = re.compile(r"(?:№|\bN|\bNo\.?)\s?(?P<n>\d+(?:-[IVXLCІХ]+)*)(?![\w-])")
 DOC_LINK = re.compile(r"/docs/([A-Z][A-Z0-9]{9,10}_?)(?:[/#?]|$)")
 PAREN = re.compile(r"\(([^()]*)\)")
+TYPOGRAPHY = re.compile("[" + re.escape("".join(map(chr, _TRANSLATE))) + "]")
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _LATIN_LOOKALIKES = str.maketrans("aceopxyktmhbІХ", "асеорхуктмнвIX")
+_ENGLISH_MONTHS = (
+    "january february march april may june july august september october november december".split()
+)
 _MONTHS = {
     **{
         m: i
@@ -104,7 +108,7 @@ _DATES = (
     (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b"), (3, 2, 1)),
     (re.compile(r"\b(\d{4})\.(\d{1,2})\.(\d{1,2})\b"), (1, 2, 3)),
     (re.compile(r"\b(\d{1,2})\s+([^\W\d_]+)\s+(\d{4})\b"), (3, 2, 1)),
-    (re.compile(r"\b([^\W\d_]+)\s+(\d{1,2}),\s+(\d{4})\b"), (3, 1, 2)),
+    (re.compile(rf"\b({'|'.join(_ENGLISH_MONTHS)})\s+(\d{{1,2}}),\s+(\d{{4}})\b", re.IGNORECASE), (3, 1, 2)),
     (re.compile(r"\b(\d{4})\s+жылғы\s+(\d{1,2})\s+([^\W\d_]+)"), (1, 3, 2)),
 )
 
@@ -171,9 +175,10 @@ def heading(text: str, points: bool = False) -> _Heading | None:
         found = _match_heading(pattern, text)
         if found:
             return _Heading(kind, rank, *found)
-    appendix = APPENDIX.search(text)
-    if appendix and len(text) < 400:
-        return _Heading("appendix", 0, appendix.group("a") or appendix.group("b") or "", text)
+    if len(text) < 400 and not text.endswith((".", ";", ":")):
+        appendix = APPENDIX.match(text) or KAZAKH_APPENDIX.search(text)
+        if appendix:
+            return _Heading("appendix", 0, appendix.group("n") or "", text)
     if points and (point := POINT.match(text)):
         return _Heading("point", 9, point.group("a"), "")
     return None
@@ -231,8 +236,8 @@ def _references(body: str) -> list[_ActReference]:
 
 
 def _amendment_kind(body: str) -> str:
-    found = [(m.start(), kind) for kind, pattern in AMENDMENT_KINDS if (m := pattern.search(body))]
-    return min(found)[1] if found else "amended"
+    found = AMENDMENT_KIND.search(body)
+    return found.lastgroup or "amended" if found else "amended"
 
 
 def footnote_amendments(text: str, links: tuple[str, ...] = ()) -> list[Amendment]:
@@ -283,12 +288,18 @@ def scheduled_amendment(text: str, links: tuple[str, ...] = ()) -> Amendment | N
     )
 
 
+def _unnormalised(text: str) -> bool:
+    """Whether `normalize` would change the text: most paragraphs of a page are already clean, and this
+    check costs far less than normalising."""
+    return text != " ".join(text.split()) or TYPOGRAPHY.search(text) is not None
+
+
 def _classified(blocks: list[Block]) -> list[Block]:
     """Blocks of plain text or DOCX carry no markup: recognise footnotes and notices by their words, and
     join a lone «Примечание ИЗПИ!» line with the line it heads."""
     result: list[Block] = []
     for block in blocks:
-        text = normalize(block.text)
+        text = normalize(block.text) if _unnormalised(block.text) else block.text
         if not text:
             continue
         kind = block.kind
@@ -331,12 +342,13 @@ class _Unit:
 
 
 def _assign_eids(units: list[_Unit]) -> None:
-    """`art_10-1`; prefixed with the container's eid only where the plain eid repeats in the document."""
-    counts = Counter(unit.base_eid() for unit in units)
+    """`art_10-1`; where that eid is already taken earlier in the document (an appendix's own «Статья 1»,
+    a code's «Параграф 1» in every chapter), prefixed with the container's eid, so the main text keeps
+    plain, stable eids."""
     used: set[str] = set()
     for unit in units:
         eid = unit.base_eid()
-        if counts[eid] > 1 and unit.parents:
+        if eid in used and unit.parents:
             eid = f"{unit.parents[-1].eid}__{eid}"
         candidate, n = eid, 1
         while candidate in used:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import copy
 import random
 from datetime import date
+from pathlib import Path
 
 from diff_builders import article, document, numbered_articles, random_text
 
+from scrapers.adilet import parse_page
 from tracker.diff import SIMILARITY_THRESHOLD, align, diff_documents, redline
 from tracker.model import Amendment, Provision
+from tracker.structure import build
 
 LAW = numbered_articles([random_text(random.Random(seed), 40) for seed in range(10)])
 FOOTNOTE = Amendment(
@@ -143,3 +146,20 @@ def test_a_redline_past_its_time_bound_is_still_exact():
     ops = redline(old, new, timeout_s=0.001)
     assert "".join(t for op, t in ops if op != "+") == old
     assert "".join(t for op, t in ops if op != "-") == new
+
+
+def test_real_page_with_one_point_edited_and_one_article_renumbered():
+    page = Path(__file__).parents[1] / "fixtures" / "adilet" / "Z950002592_.rus.html"
+    old = build(parse_page(page.read_bytes(), "rus"))
+    new = copy.deepcopy(old)
+    art5 = next(p for p in new.provisions if p.eid == "art_5")
+    art5.text = art5.text.replace("восемнадцатилетнего", "шестнадцатилетнего", 1)
+    last = new.articles()[-1]
+    last.eid, last.num = "art_99", "99"
+
+    assert diff_documents(old, copy.deepcopy(old)) == []
+    changes = diff_documents(old, new)
+    moved = old.articles()[-1].eid
+    assert kinds(changes) == [("substituted", "art_5", "art_5"), ("renumbered", moved, "art_99")]
+    assert changes[0].deleted_text() == "восемнадцатилетнего"
+    assert changes[0].inserted_text() == "шестнадцатилетнего"

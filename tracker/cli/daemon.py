@@ -1,1 +1,121 @@
-"""(being built)"""
+"""`run` (the daemon), `status` (how sources and deliveries are doing), `import` (a file as an edition)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from storage import deliveries, health, watchlist
+from tracker.cli.app import app, console, database, settings
+from tracker.errors import InputError
+from tracker.keys import parse_key
+
+PENDING_LIMIT = 100_000
+
+
+@app.command()
+def run(
+    interval_seconds: float | None = typer.Option(
+        None,
+        "--interval-seconds",
+        min=0.1,
+        help="Check every N seconds instead of schedule.check_interval_minutes.",
+    ),
+    delivery_seconds: float | None = typer.Option(
+        None, "--delivery-seconds", min=0.1, help="Deliver every N seconds (default 30)."
+    ),
+) -> None:
+    """Run the scheduler: checks, drafts, webhook delivery and digests, until SIGTERM or Ctrl-C."""
+    from tracker.schedule import Daemon, timing
+
+    cfg = settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    daemon = Daemon(cfg, database(), timing=timing(cfg, interval_seconds, delivery_seconds))
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    daemon.start()
+    console.print(f"Zan Watch running: {len(daemon.scheduler.get_jobs())} jobs; SIGTERM or Ctrl-C stops it.")
+    while not stop.wait(1.0):
+        pass
+    console.print("Stopping: finishing the running job…")
+    daemon.stop()
+    console.print("Stopped.")
+
+
+def _local(when: datetime | None, tz: ZoneInfo) -> str:
+    from tracker.schedule import utc
+
+    return utc(when).astimezone(tz).strftime("%Y-%m-%d %H:%M") if when else "never"
+
+
+@app.command()
+def status() -> None:
+    """Last check and outcome per source, failures in a row, degradation, pending deliveries, next runs."""
+    from tracker.schedule import next_runs
+
+    cfg = settings()
+    tz = ZoneInfo(cfg.schedule.timezone)
+    with database().transaction() as session:
+        rows = health.all_health(session)
+        watches = watchlist.all_watches(session)
+        pending = len(deliveries.listing(session, status="pending", limit=PENDING_LIMIT))
+    table = Table(
+        "source", f"last check ({cfg.schedule.timezone})", "outcome", "failures", "degraded", "reason"
+    )
+    for h in rows:
+        table.add_row(
+            h.key,
+            _local(h.last_check_at, tz),
+            h.last_outcome,
+            str(h.consecutive_failures),
+            "DEGRADED" if h.degraded else "",
+            escape(h.last_reason),
+        )
+    console.print(table if rows else "No checks yet: run `zanwatch check` or `zanwatch run`.")
+    console.print(f"Pending deliveries: {pending}")
+    plan = Table("next run", f"at ({cfg.schedule.timezone})")
+    for planned in next_runs(cfg, watches, rows, datetime.now(UTC)):
+        plan.add_row(planned.job, _local(planned.at, tz))
+    console.print(plan)
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return datetime.strptime(text, "%d.%m.%Y").date()
+    except ValueError:
+        raise InputError(f"--date {text!r}: expected dd.mm.yyyy, e.g. 16.09.2026") from None
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="An HTML, text or DOCX file."),
+    key: str = typer.Option(..., "--as", help="The document it is a version of, e.g. legalacts:15900101."),
+    lang: str = typer.Option("rus", "--lang", help="rus, kaz or eng."),
+    on: str | None = typer.Option(None, "--date", help="The edition's date, dd.mm.yyyy."),
+) -> None:
+    """Record a local file as the next edition of a document (a draft version for legalacts: keys)."""
+    from tracker.drafts import import_file
+
+    parse_key(key)
+    edition_date = _day(on)
+    result = import_file(settings(), database(), file, key, language=lang, edition_date=edition_date)
+    if result.outcome == "unchanged":
+        console.print(f"{key} ({lang}): same content as edition {result.seq}; nothing recorded.")
+        return
+    console.print(
+        f"{key} ({lang}): edition {result.seq} recorded from {escape(str(file))}, "
+        f"{result.changes} changed articles, {result.flags} flags."
+    )

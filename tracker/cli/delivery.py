@@ -1,1 +1,183 @@
-"""(being built)"""
+"""`subscribers …`, `deliveries …`, `digest …` and `deliver`: who is told, and telling them."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from storage import deliveries, subscribers, watchlist
+from tracker.cli.app import app, console, database, settings
+from tracker.errors import InputError
+from tracker.notify import deliver_once, digests, webhooks
+from tracker.notify.subscribers import new_secret, new_subscriber, split_list
+
+subscribers_app = typer.Typer(help="Subscribers: e-mail digests and webhooks.", no_args_is_help=True)
+deliveries_app = typer.Typer(help="The delivery log.", no_args_is_help=True)
+digest_app = typer.Typer(help="E-mail digests.", no_args_is_help=True)
+app.add_typer(subscribers_app, name="subscribers")
+app.add_typer(deliveries_app, name="deliveries")
+app.add_typer(digest_app, name="digest")
+
+
+@subscribers_app.command("add")
+def subscribers_add(
+    name: str = typer.Argument(..., help="A unique name, e.g. the organisation."),
+    email: str | None = typer.Option(None, "--email", help="Address for the digest."),
+    webhook: str | None = typer.Option(None, "--webhook", help="https:// URL that receives signed events."),
+    documents: str | None = typer.Option(None, "--documents", help="Comma-separated watched keys."),
+    tags: str | None = typer.Option(None, "--tags", help="Comma-separated tags (instead of --documents)."),
+    themes: str | None = typer.Option(None, "--themes", help="Comma-separated themes, e.g. assembly,media."),
+    min_severity: str = typer.Option("info", "--min-severity", help="info, low, medium, high or critical."),
+    digest: str = typer.Option("daily", "--digest", help="daily, weekly or immediate."),
+    lang: str | None = typer.Option(None, "--lang", help="Comma-separated languages: rus, kaz, eng."),
+) -> None:
+    """Add a subscriber. A webhook's signing secret is printed once: store it now."""
+    cfg = settings()
+    with database().transaction() as session:
+        sub = new_subscriber(
+            name,
+            email=email,
+            webhook_url=webhook,
+            documents=split_list(documents),
+            tags=split_list(tags),
+            themes=split_list(themes),
+            min_severity=min_severity,
+            digest=digest,
+            languages=split_list(lang),
+            known_documents={w.key for w in watchlist.all_watches(session)},
+            allow_hosts=cfg.webhooks.allow_hosts,
+        )
+        subscribers.add(session, sub)
+    console.print(f"Added subscriber {escape(sub.name)}.")
+    if sub.secret:
+        _show_secret(sub.secret)
+
+
+@subscribers_app.command("list")
+def subscribers_list() -> None:
+    """Subscribers and their filters (never their secrets)."""
+    with database().transaction() as session:
+        subs = subscribers.all_subscribers(session)
+    table = Table("name", "e-mail", "webhook", "filter", "themes", "min", "digest", "lang", "state")
+    for s in subs:
+        state = "disabled" if not s.enabled else "ok"
+        if s.webhook_url and not s.webhook_enabled:
+            state = f"webhook disabled ({s.dead_letters} dead)"
+        scope = ",".join(s.documents) or (f"tags: {','.join(s.tags)}" if s.tags else "all")
+        cells = (s.name, s.email or "", s.webhook_url or "", scope, ",".join(s.themes) or "all")
+        cells += (s.min_severity, s.digest, ",".join(s.languages) or "all", state)
+        table.add_row(*(escape(c) for c in cells))
+    console.print(table)
+
+
+@subscribers_app.command("remove")
+def subscribers_remove(name: str) -> None:
+    """Remove a subscriber with its delivery log."""
+    with database().transaction() as session:
+        subscribers.remove(session, name)
+    console.print(f"Removed subscriber {escape(name)}.")
+
+
+@subscribers_app.command("rotate-secret")
+def subscribers_rotate_secret(name: str) -> None:
+    """Replace the webhook signing secret; the new one is printed once."""
+    secret = new_secret()
+    with database().transaction() as session:
+        if not subscribers.get(session, name).webhook_url:
+            raise InputError(f"subscriber {name!r} has no webhook, so no signing secret")
+        subscribers.set_secret(session, name, secret)
+    _show_secret(secret)
+
+
+@subscribers_app.command("enable-webhook")
+def subscribers_enable_webhook(name: str) -> None:
+    """Turn a webhook disabled after dead letters back on; its pending deliveries resume."""
+    with database().transaction() as session:
+        subscribers.set_webhook_enabled(session, name, True)
+    console.print(f"Webhook of {escape(name)} enabled.")
+
+
+@deliveries_app.command("list")
+def deliveries_list(
+    status: str | None = typer.Option(None, "--status", help="pending, delivered, failed or dead."),
+    subscriber: str | None = typer.Option(None, "--subscriber", help="Only this subscriber."),
+    limit: int = typer.Option(50, "--limit", min=1),
+) -> None:
+    """The delivery log, newest first."""
+    if status is not None and status not in deliveries.STATUSES:
+        raise InputError(f"unknown status {status!r} (known: {', '.join(deliveries.STATUSES)})")
+    with database().transaction() as session:
+        sub_id = subscribers.get(session, subscriber).id if subscriber else None
+        rows = deliveries.listing(session, status=status, subscriber_id=sub_id, limit=limit)
+    table = Table(
+        "id", "subscriber", "channel", "event", "status", "attempts", "next / delivered", "last error"
+    )
+    for d in rows:
+        when = d.delivered_at if d.status == "delivered" else d.next_attempt_at
+        cells = (str(d.id), d.subscriber, d.channel, str(d.event_id), d.status, str(d.attempts))
+        table.add_row(*(escape(c) for c in cells + (f"{when:%Y-%m-%d %H:%M:%S}Z", d.last_error)))
+    console.print(table)
+
+
+@deliveries_app.command("retry")
+def deliveries_retry(delivery_id: int = typer.Argument(..., metavar="ID")) -> None:
+    """Send a failed, dead or pending webhook delivery again now, with a fresh set of attempts."""
+    d = webhooks.retry(settings(), database(), delivery_id)
+    detail = f" ({d.last_error})" if d.last_error else ""
+    console.print(f"Delivery {d.id} to {escape(d.subscriber)}: {d.status}{escape(detail)}")
+
+
+@digest_app.command("preview")
+def digest_preview(
+    subscriber: str,
+    output: Path | None = typer.Option(None, "--output", help="Write the HTML part here."),
+) -> None:
+    """Show the digest the subscriber would get now, without sending it."""
+    digest = digests.preview(settings(), database(), subscriber)
+    if digest is None:
+        console.print(f"Nothing new for {escape(subscriber)}.")
+        return
+    text, html = digests.render(digest)
+    if output:
+        output.write_text(html, encoding="utf-8")
+        console.print(f"{escape(digest.subject)}\nHTML written to {output}")
+    else:
+        console.print(text, markup=False, highlight=False)
+
+
+@digest_app.command("send")
+def digest_send(
+    period: str | None = typer.Option(None, "--period", help="daily or weekly; default: every subscriber."),
+) -> None:
+    """Send digests now, whatever the schedule says."""
+    if period not in (None, "daily", "weekly", "immediate"):
+        raise InputError(f"unknown period {period!r}: use daily or weekly")
+    summary = digests.send_digests(settings(), database(), period=period, force=True)
+    console.print(f"Digests: {summary.sent} sent, {summary.empty} with nothing new, {summary.failed} failed.")
+    for error in summary.errors:
+        console.print(f"  {escape(error)}")
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def deliver(
+    once: bool = typer.Option(False, "--once", help="One pass, then exit."),
+    interval: float = typer.Option(60.0, "--interval", help="Seconds between passes.", min=1.0),
+) -> None:
+    """Send due webhooks and due digests (repeatedly, unless --once)."""
+    while True:
+        summary = deliver_once(settings(), database())
+        console.print(summary.line())
+        if once:
+            return
+        time.sleep(interval)
+
+
+def _show_secret(secret: str) -> None:
+    """Printed once, on stdout only: no log line or listing ever shows it again."""
+    typer.echo(f"Signing secret (shown once, store it now): {secret}")

@@ -143,7 +143,7 @@ def is_due(digest: str, last_served: datetime, now: datetime, schedule: Schedule
     while fire is not None and fire <= now:
         last_fire = fire
         fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
-    return last_fire is not None and last_served.replace(tzinfo=UTC) < last_fire
+    return last_fire is not None and last_served < last_fire
 
 
 def build(
@@ -260,7 +260,7 @@ def _deliver(
     summary: DigestSummary,
 ) -> None:
     assert sub.id is not None
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = datetime.now(UTC)
     if digest is None:
         with db.transaction() as session:
             deliveries.set_watermark(session, sub.id, CHANNEL, top, now)
@@ -349,7 +349,7 @@ def _subject(
     if not parts:
         parts.append(f"new editions of {_plural(len(groups), 'law')}")
     zone = ZoneInfo(tz)
-    days = [e.created_at.replace(tzinfo=UTC).astimezone(zone).date() for e in chosen]
+    days = [e.created_at.astimezone(zone).date() for e in chosen]
     return f"Zan Watch: {', '.join(parts)} ({_period(min(days), max(days))})"
 
 

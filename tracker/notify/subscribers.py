@@ -22,26 +22,8 @@ from tracker.keys import check_tags, parse_key
 from tracker.model import LANGUAGES, SEVERITIES
 from tracker.notify.events import SUBSCRIBER_TYPES
 from tracker.notify.targets import address_refusal
+from tracker.rules import THEMES
 
-THEMES = (
-    "association",
-    "ngo_reporting",
-    "foreign_funding",
-    "liquidation",
-    "assembly",
-    "expression",
-    "media",
-    "online",
-    "internet_shutdown",
-    "extremism",
-    "religion",
-    "lgbt",
-    "privacy",
-    "international_law",
-    "participation",
-    "charity",
-    "trade_unions",
-)
 DIGESTS = ("daily", "weekly", "immediate")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _EMAIL = re.compile(

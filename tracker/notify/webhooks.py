@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -53,12 +54,18 @@ class WebhookSummary:
     dead: int = 0
     disabled: list[str] = field(default_factory=list)
 
+    def tally(self, status: str, disabled: str | None) -> None:
+        name = "retrying" if status == "pending" else status
+        setattr(self, name, getattr(self, name) + 1)
+        if disabled:
+            self.disabled.append(disabled)
+
 
 def deliver_webhooks(settings: Settings, db: Database, rng: random.Random | None = None) -> WebhookSummary:
     """Enqueue new matching events, send every due delivery once, then move the watermarks."""
     cfg, rng = settings.webhooks, rng or random.Random()
-    started = utcnow()
     scanned = enqueue(db)
+    started = datetime.now(UTC)  # rows enqueued above are due; rows rescheduled below are not
     summary = WebhookSummary()
     with _Clients(cfg) as clients, ThreadPoolExecutor(max_workers=max(1, cfg.concurrency)) as pool:
         while True:
@@ -68,12 +75,16 @@ def deliver_webhooks(settings: Settings, db: Database, rng: random.Random | None
                 subs = {s.id: s for s in subscribers.all_subscribers(session)}
             if not batch:
                 break
-            sends = [
-                (d, pool.submit(send, clients, subs[d.subscriber_id], payloads[d.event_id], cfg))
-                for d in batch
+            per_subscriber: dict[int, list[deliveries.Delivery]] = defaultdict(list)
+            for delivery in batch:
+                per_subscriber[delivery.subscriber_id].append(delivery)
+            futures = [
+                pool.submit(_serve, db, clients, subs[sid], rows, payloads, cfg, rng)
+                for sid, rows in per_subscriber.items()
             ]
-            for delivery, future in sends:
-                _record(db, delivery, subs[delivery.subscriber_id], future.result(), cfg, rng, summary)
+            for future in futures:
+                for status, disabled in future.result():
+                    summary.tally(status, disabled)
     _advance_watermarks(db, scanned)
     return summary
 
@@ -84,12 +95,12 @@ def retry(settings: Settings, db: Database, delivery_id: int) -> deliveries.Deli
         delivery = deliveries.get(session, delivery_id)
         if delivery.channel != CHANNEL:
             raise InputError(f"delivery {delivery_id} is an e-mail digest: use `zanwatch digest send`")
-        delivery = deliveries.requeue(session, delivery_id, utcnow())
+        delivery = deliveries.requeue(session, delivery_id, datetime.now(UTC))
         sub = subscribers.by_id(session, delivery.subscriber_id)
         event = events.by_ids(session, [delivery.event_id])[delivery.event_id]
     with _Clients(settings.webhooks) as clients:
         outcome = send(clients, sub, event, settings.webhooks)
-    _record(db, delivery, sub, outcome, settings.webhooks, random.Random(), WebhookSummary())
+    _record(db, delivery, sub, outcome, settings.webhooks, random.Random())
     with db.transaction() as session:
         return deliveries.get(session, delivery_id)
 
@@ -160,11 +171,6 @@ def backoff_s(
     return jittered
 
 
-def utcnow() -> datetime:
-    """Naive UTC, as the database stores it."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 class _Clients:
     """One HTTP client per target host: a pooled TLS connection is never reused for another name."""
 
@@ -228,10 +234,12 @@ def _record(
     outcome: Outcome,
     cfg: WebhookConfig,
     rng: random.Random,
-    summary: WebhookSummary,
-) -> None:
-    """Store one attempt in its own transaction: what was confirmed stays confirmed if we die next."""
-    now = utcnow()
+) -> tuple[str, str | None]:
+    """Store one attempt in its own transaction: what was confirmed stays confirmed if we die next.
+
+    Returns the new status and the subscriber's name if this dead letter disabled its endpoint.
+    """
+    now = datetime.now(UTC)
     status, next_at = outcome.kind, None
     if outcome.kind == "retry":
         if delivery.attempts + 1 >= cfg.max_attempts:
@@ -258,14 +266,32 @@ def _record(
         ):
             reason = f"{cfg.disable_after_dead_letters} dead letters in a row; last: {outcome.error}"
             publish(session, subscriber_disabled(sub.name, cfg.disable_after_dead_letters, reason))
-            summary.disabled.append(sub.name)
-    attr = {"pending": "retrying"}.get(status, status)
-    setattr(summary, attr, getattr(summary, attr) + 1)
+            return status, sub.name
+    return status, None
+
+
+def _serve(
+    db: Database,
+    clients: _Clients,
+    sub: Subscriber,
+    rows: list[deliveries.Delivery],
+    payloads: dict[int, StoredEvent],
+    cfg: WebhookConfig,
+    rng: random.Random,
+) -> list[tuple[str, str | None]]:
+    """One endpoint's due deliveries in event order, stopping if the endpoint gets disabled."""
+    results = []
+    for delivery in rows:
+        outcome = send(clients, sub, payloads[delivery.event_id], cfg)
+        results.append(_record(db, delivery, sub, outcome, cfg, rng))
+        if results[-1][1]:
+            break
+    return results
 
 
 def _advance_watermarks(db: Database, scanned: dict[int, int]) -> None:
     """Move each watermark to just below its oldest pending delivery (or to what was scanned)."""
-    now = utcnow()
+    now = datetime.now(UTC)
     with db.transaction() as session:
         for sub_id, top in scanned.items():
             oldest = deliveries.lowest_pending_event(session, sub_id, CHANNEL)

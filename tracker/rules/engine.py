@@ -16,10 +16,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tracker.keys import TAGS
+from tracker.diff import compared_text
 from tracker.errors import InputError, RuleError
-from tracker.keys import parse_key
-from tracker.model import LANGUAGES, SEVERITIES, Change, Flag, Provision
+from tracker.keys import TAGS, parse_key
+from tracker.model import LANGUAGES, SEVERITIES, Change, Flag
 
 THEMES = (
     "association",
@@ -322,16 +322,12 @@ Side = tuple[str, list[tuple[int, int]]]
 
 def _side_texts(change: Change) -> dict[str, Side]:
     if change.kind == "inserted" and change.new is not None:
-        text = _whole(change.new)
+        text = compared_text(change.new)
         return {"inserted": (text, [(0, len(text))])}
     if change.kind == "repealed" and change.old is not None:
-        text = _whole(change.old)
+        text = compared_text(change.old)
         return {"deleted": (text, [(0, len(text))])}
     return {"inserted": _from_ops(change, "+"), "deleted": _from_ops(change, "-")}
-
-
-def _whole(provision: Provision) -> str:
-    return " ".join(part for part in (provision.heading, provision.text) if part)
 
 
 def _from_ops(change: Change, changed: str) -> Side:
@@ -340,8 +336,6 @@ def _from_ops(change: Change, changed: str) -> Side:
     for op, part in change.ops:
         if op not in ("=", changed):
             continue
-        if text and part and text[-1].isalnum() and part[0].isalnum():
-            text += " "  # ops that carry no whitespace of their own must not glue words together
         if op == changed:
             spans.append((len(text), len(text) + len(part)))
         text += part

@@ -1,0 +1,67 @@
+"""Fetch-to-provisions throughput on a code-sized adilet page, against a bare lxml parse of the same bytes.
+
+The page (about 2 MB) is built from the real fixtures: their article HTML repeated with fresh article
+numbers inside the real page frame. Run: `python bench/parse_bench.py`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import lxml.html
+
+from scrapers.adilet import parse_page
+from tracker.structure import build
+
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "adilet"
+TARGET_BYTES = 2_000_000
+ROUNDS = 5
+HEADING = re.compile(r"Статья \d+(?:-\d+)?\.")
+
+
+def code_sized_page() -> bytes:
+    frame = (FIXTURES / "Z070000258_.rus.html").read_text(encoding="utf-8")
+    bodies = []
+    for name in ("Z070000258_.rus.html", "Z950002592_.rus.html"):
+        page = (FIXTURES / name).read_text(encoding="utf-8")
+        bodies.append(page[page.index("<article>") + len("<article>") : page.index("</article>")])
+    numbers = itertools.count(1)
+    parts: list[str] = []
+    size = 0
+    for body in itertools.cycle(bodies):
+        part = HEADING.sub(lambda _: f"Статья {next(numbers)}.", body)
+        parts.append(part)
+        size += len(part.encode())
+        if size >= TARGET_BYTES:
+            break
+    start, end = frame.index("<article>") + len("<article>"), frame.index("</article>")
+    return (frame[:start] + "".join(parts) + frame[end:]).encode()
+
+
+def best_of(work: Callable[[], object]) -> float:
+    timings = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - started)
+    return min(timings)
+
+
+def main() -> None:
+    body = code_sized_page()
+    document = build(parse_page(body, "rus"))
+    articles = sum(1 for p in document.provisions if p.kind == "article")
+    ours = best_of(lambda: build(parse_page(body, "rus")))
+    bare = best_of(lambda: lxml.html.fromstring(body))
+    megabytes = len(body) / 1_000_000
+    print(f"page: {megabytes:.2f} MB, {articles} articles, {len(document.scheduled)} scheduled amendments")
+    print(f"parse_page+build: {ours * 1000:.1f} ms; bare lxml.html.fromstring: {bare * 1000:.1f} ms")
+    print(f"RESULT parse_mb_per_s={megabytes / ours:.2f} ratio_to_bare_lxml={ours / bare:.2f}")
+
+
+if __name__ == "__main__":
+    main()
