@@ -11,7 +11,6 @@ import bisect
 import hashlib
 import json
 import zlib
-from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -129,8 +128,8 @@ def save_edition(
         return None
     seq = latest.seq + 1 if latest else 1
     full_meta = dict(meta or {})
-    full_meta["amendments"] = [amendment_to_dict(a) for a in doc.amendments]
-    full_meta["scheduled"] = [amendment_to_dict(a) for a in doc.scheduled]
+    full_meta["amendments"] = [a.to_dict() for a in doc.amendments]
+    full_meta["scheduled"] = [a.to_dict() for a in doc.scheduled]
     edition = m.Edition(
         document_key=key,
         language=language,
@@ -178,7 +177,7 @@ def _write_provisions(
     )
     by_eid = {row.eid: row for row in open_rows}
     texts = [digest(p.text) for p in provisions]
-    notes = [json.dumps([amendment_to_dict(a) for a in p.amendments], ensure_ascii=False) for p in provisions]
+    notes = [json.dumps([a.to_dict() for a in p.amendments], ensure_ascii=False) for p in provisions]
     candidates: list[tuple[int, m.ProvisionVersion]] = []
     for i, p in enumerate(provisions):
         row = by_eid.pop(p.eid, None)
@@ -311,25 +310,6 @@ def _record_amendments(session: Session, key: str, language: str, edition_id: in
     session.flush()
 
 
-def amendment_to_dict(a: Amendment) -> dict[str, Any]:
-    d = asdict(a)
-    for k in ("act_date", "effective"):
-        d[k] = d[k].isoformat() if d[k] else None
-    return d
-
-
-def amendment_from_dict(d: dict[str, Any]) -> Amendment:
-    return Amendment(
-        kind=d["kind"],
-        text=d["text"],
-        act_id=d.get("act_id"),
-        act_number=d.get("act_number"),
-        act_date=date.fromisoformat(d["act_date"]) if d.get("act_date") else None,
-        in_force=d.get("in_force", ""),
-        effective=date.fromisoformat(d["effective"]) if d.get("effective") else None,
-    )
-
-
 def _latest_row(session: Session, key: str, language: str) -> m.Edition | None:
     return session.exec(
         select(m.Edition)
@@ -454,13 +434,13 @@ def load_document(session: Session, edition: EditionInfo) -> Document:
                 heading=v.heading,
                 text=texts[v.text_digest],
                 path=tuple(x for x in v.path.split("/") if x),
-                amendments=[amendment_from_dict(a) for a in json.loads(v.amendments)],
+                amendments=[Amendment.from_dict(a) for a in json.loads(v.amendments)],
                 repealed=v.repealed,
             )
             for v in versions
         ],
-        scheduled=[amendment_from_dict(a) for a in meta.get("scheduled", [])],
-        amendments=[amendment_from_dict(a) for a in meta.get("amendments", [])],
+        scheduled=[Amendment.from_dict(a) for a in meta.get("scheduled", [])],
+        amendments=[Amendment.from_dict(a) for a in meta.get("amendments", [])],
     )
 
 
@@ -496,7 +476,7 @@ def save_changes(
             heading=c.heading,
             similarity=c.similarity,
             ops=json.dumps(c.ops, ensure_ascii=False),
-            amendments=json.dumps([amendment_to_dict(a) for a in c.amendments], ensure_ascii=False),
+            amendments=json.dumps([a.to_dict() for a in c.amendments], ensure_ascii=False),
         )
         session.add(row)
         session.flush()

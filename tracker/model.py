@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 LANGUAGES = ("rus", "kaz", "eng")
 CHANGE_KINDS = ("inserted", "repealed", "substituted", "renumbered")
@@ -87,6 +88,30 @@ class Amendment:
     def scheduled(self) -> bool:
         return self.kind == "scheduled"
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape used in output, events and storage (dates as ISO strings)."""
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "act_id": self.act_id,
+            "act_number": self.act_number,
+            "act_date": self.act_date.isoformat() if self.act_date else None,
+            "in_force": self.in_force,
+            "effective": self.effective.isoformat() if self.effective else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Amendment:
+        return cls(
+            kind=d["kind"],
+            text=d["text"],
+            act_id=d.get("act_id"),
+            act_number=d.get("act_number"),
+            act_date=date.fromisoformat(d["act_date"]) if d.get("act_date") else None,
+            in_force=d.get("in_force", ""),
+            effective=date.fromisoformat(d["effective"]) if d.get("effective") else None,
+        )
+
 
 @dataclass
 class Provision:
@@ -139,6 +164,17 @@ class Flag:
     eid: str
     snippet: str
     description: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "theme": self.theme,
+            "severity": self.severity,
+            "side": self.side,
+            "matched": list(self.matched),
+            "eid": self.eid,
+            "snippet": self.snippet,
+        }
 
 
 @dataclass

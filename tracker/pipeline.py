@@ -102,7 +102,7 @@ class Recorder:
                 if a.scheduled and a.text not in known and (a.effective is None or a.effective >= today):
                     events.publish(
                         session,
-                        events.amendment_scheduled(document, provision.eid, editions.amendment_to_dict(a)),
+                        events.amendment_scheduled(document, provision.eid, a.to_dict()),
                     )
 
     def url(self, key: str, language: str) -> str | None:

@@ -47,7 +47,12 @@ def make_config(tmp_path: Path) -> Callable[..., Path]:
             "concurrency": 4,
             **webhooks,
         }
-        lines = ['public_url = "https://adilet.zan.kz"', "[smtp]", 'host = "127.0.0.1"', f"port = {smtp_port}"]
+        lines = [
+            'public_url = "https://adilet.zan.kz"',
+            "[smtp]",
+            'host = "127.0.0.1"',
+            f"port = {smtp_port}",
+        ]
         lines += ['sender = "Zan Watch <alerts@zanwatch.test>"', "timeout_s = 5.0", "[webhooks]"]
         lines += [f"allow_hosts = {list(allow_hosts)!r}".replace("'", '"')]
         lines += [f"{k} = {v!r}" for k, v in hooks.items()]
@@ -70,6 +75,8 @@ def make_settings(make_config: Callable[..., Path], db_url: str) -> Callable[...
 def watched(db: Database) -> Database:
     """The database with two laws on the watch list."""
     with db.transaction() as session:
-        watchlist.add(session, Watch(NGO_LAW, "Law on Non-Commercial Organisations", ("rus", "kaz"), ("ngo",)))
+        watchlist.add(
+            session, Watch(NGO_LAW, "Law on Non-Commercial Organisations", ("rus", "kaz"), ("ngo",))
+        )
         watchlist.add(session, Watch(ASSEMBLY_LAW, "Law on Peaceful Assemblies", ("rus",), ("assembly",)))
     return db

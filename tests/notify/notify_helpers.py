@@ -107,11 +107,20 @@ def publish(db: Database, payload: dict[str, Any]) -> int:
         return ev.publish(session, payload)
 
 
-def document(key: str = NGO_LAW, title: str = "Law on Non-Commercial Organisations", lang: str = "rus") -> dict:
-    return {"key": key, "title": title, "language": lang, "url": f"https://adilet.zan.kz/{lang}/docs/{key[7:]}"}
+def document(
+    key: str = NGO_LAW, title: str = "Law on Non-Commercial Organisations", lang: str = "rus"
+) -> dict:
+    return {
+        "key": key,
+        "title": title,
+        "language": lang,
+        "url": f"https://adilet.zan.kz/{lang}/docs/{key[7:]}",
+    }
 
 
-def flag(theme: str = "foreign_funding", severity: str = "high", rule: str = "foreign-funding-report") -> dict:
+def flag(
+    theme: str = "foreign_funding", severity: str = "high", rule: str = "foreign-funding-report"
+) -> dict:
     return {
         "rule_id": rule,
         "theme": theme,
@@ -123,7 +132,9 @@ def flag(theme: str = "foreign_funding", severity: str = "high", rule: str = "fo
     }
 
 
-def change(eid: str = "art_5", heading: str = "Статья 5. Отчётность", flags: list | None = None, **kw: Any) -> dict:
+def change(
+    eid: str = "art_5", heading: str = "Статья 5. Отчётность", flags: list | None = None, **kw: Any
+) -> dict:
     return {
         "kind": "substituted",
         "old_eid": eid,

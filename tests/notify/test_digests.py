@@ -41,9 +41,16 @@ def _publish_week(db) -> None:
     ngo, assembly = document(), document(ASSEMBLY_LAW, "Law on Peaceful Assemblies")
     publish(db, ev.edition_created(ngo, {"seq": 4, "date": "2026-11-14"}, 2, 2))
     publish(db, ev.provision_changed(ngo, 4, change("art_5", "Статья 5. Отчётность", amendments=[AMENDMENT])))
-    publish(db, ev.provision_changed(ngo, 4, change("art_9", "Статья 9. Ликвидация", flags=[flag("liquidation")])))
-    publish(db, ev.provision_changed(assembly, 2, change("art_3", "Статья 3. Уведомление", flags=[flag("assembly")])))
-    publish(db, ev.provision_changed(ngo, 4, change("art_12", "Статья 12. Низкое", flags=[flag(severity="low")])))
+    publish(
+        db, ev.provision_changed(ngo, 4, change("art_9", "Статья 9. Ликвидация", flags=[flag("liquidation")]))
+    )
+    publish(
+        db,
+        ev.provision_changed(assembly, 2, change("art_3", "Статья 3. Уведомление", flags=[flag("assembly")])),
+    )
+    publish(
+        db, ev.provision_changed(ngo, 4, change("art_12", "Статья 12. Низкое", flags=[flag(severity="low")]))
+    )
     publish(db, ev.draft_deadline(document("legalacts:14567", DRAFT["title"]), DRAFT, 5))
 
 
@@ -94,7 +101,9 @@ def test_law_text_with_markup_arrives_escaped(watched, make_settings, smtp_serve
 
 def test_line_breaks_in_a_name_cannot_inject_headers(watched, make_settings, smtp_server):
     settings = make_settings(smtp_port=smtp_server.port)
-    evil = subscribers.Subscriber("evil\r\nBcc: victim@example.org\r\nX-Injected: yes", email="evil@example.org")
+    evil = subscribers.Subscriber(
+        "evil\r\nBcc: victim@example.org\r\nX-Injected: yes", email="evil@example.org"
+    )
     with watched.transaction() as session:  # stored directly: `subscribers add` refuses such a name
         subscribers.add(session, evil)
     publish(watched, ev.provision_changed(document(), 4, change()))
@@ -154,7 +163,9 @@ def test_digests_are_due_after_their_cron_time_in_almaty():
     assert is_due("immediate", at("2026-11-18T03:10"), at("2026-11-18T03:11"), schedule)
 
 
-def test_preview_writes_html_without_sending_or_moving_anything(watched, make_settings, smtp_server, cli, tmp_path):
+def test_preview_writes_html_without_sending_or_moving_anything(
+    watched, make_settings, smtp_server, cli, tmp_path
+):
     settings = make_settings(smtp_port=smtp_server.port)
     add_subscriber(watched, settings, "legal", email="legal@example.org", documents=(NGO_LAW,))
     publish(watched, ev.provision_changed(document(), 4, change()))

@@ -60,7 +60,9 @@ def test_a_tampered_body_fails_verification(watched, make_settings, receiver):
         raise AssertionError("a tampered body verified")
 
 
-def test_server_errors_are_retried_with_the_same_webhook_id_until_they_succeed(watched, make_settings, receiver):
+def test_server_errors_are_retried_with_the_same_webhook_id_until_they_succeed(
+    watched, make_settings, receiver
+):
     settings = make_settings()
     add_subscriber(watched, settings, "partner", webhook_url=receiver.url())
     event_id = publish(watched, ev.provision_changed(document(), 3, change()))
@@ -139,7 +141,9 @@ def test_dead_letters_disable_the_endpoint_with_an_operator_event_and_retry_revi
 def test_loopback_targets_are_refused_without_the_allow_list(watched, make_settings, receiver):
     settings = make_settings(allow_hosts=())
     with watched.transaction() as session:  # stored directly: `subscribers add` would refuse it already
-        subscribers.add(session, subscribers.Subscriber("local", webhook_url=receiver.url(), secret="whsec_AAAA"))
+        subscribers.add(
+            session, subscribers.Subscriber("local", webhook_url=receiver.url(), secret="whsec_AAAA")
+        )
     publish(watched, ev.provision_changed(document(), 3, change()))
 
     assert deliver_webhooks(settings, watched).failed == 1
@@ -155,7 +159,9 @@ def test_redirects_are_followed_only_to_allowed_addresses(watched, make_settings
     add_subscriber(watched, settings, "sneaky", webhook_url=receiver.url("/sneaky"))
     publish(watched, ev.provision_changed(document(), 3, change()))
     redirects = {"/old": receiver.url("/new"), "/sneaky": receiver.url("/internal", host="localhost")}
-    receiver.respond = lambda path, n: (307, {"Location": redirects[path]}) if path in redirects else (200, {})
+    receiver.respond = lambda path, n: (
+        (307, {"Location": redirects[path]}) if path in redirects else (200, {})
+    )
 
     deliver_webhooks(settings, watched)
 

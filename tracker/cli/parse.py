@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from scrapers.files import read_file
 from tracker.cli.app import app, console, settings
 from tracker.errors import InputError, ParseError
 from tracker.keys import check_languages, parse_key
-from tracker.model import Amendment, Document, ParsedPage
+from tracker.model import Document, ParsedPage
 from tracker.structure import build
 
 
@@ -25,10 +24,6 @@ def _json_default(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def amendment_json(amendment: Amendment) -> dict[str, Any]:
-    return asdict(amendment)
 
 
 def document_json(document: Document) -> dict[str, Any]:
@@ -47,12 +42,12 @@ def document_json(document: Document) -> dict[str, Any]:
                 "path": list(p.path),
                 "text": p.text,
                 "repealed": p.repealed,
-                "amendments": [amendment_json(a) for a in p.amendments],
+                "amendments": [a.to_dict() for a in p.amendments],
             }
             for p in document.provisions
         ],
-        "scheduled": [amendment_json(a) for a in document.scheduled],
-        "amendments": [amendment_json(a) for a in document.amendments],
+        "scheduled": [a.to_dict() for a in document.scheduled],
+        "amendments": [a.to_dict() for a in document.amendments],
     }
 
 

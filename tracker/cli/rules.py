@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from enum import StrEnum
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,9 +21,20 @@ rules_app = typer.Typer(help="Keyword rule packs: list, test and explain rules."
 app.add_typer(rules_app, name="rules")
 
 
-class Format(StrEnum):
-    table = "table"
-    json = "json"
+FORMATS = ("table", "json")
+
+
+def _wants_json(fmt: str) -> bool:
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}: use table or json")
+    return fmt == "json"
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise InputError(f"invalid date {value!r}: use YYYY-MM-DD") from None
 
 
 def _table(columns: list[str], rows: list[list[Any]]) -> Table:
@@ -56,10 +66,11 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
 
 
 @rules_app.command("list")
-def list_rules(fmt: Format = typer.Option(Format.table, "--format", help="table or json.")) -> None:
+def list_rules(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
     """List the rules of the configured packs."""
+    as_json = _wants_json(fmt)
     rules = load_rules(settings().rule_packs).rules
-    if fmt is Format.json:
+    if as_json:
         _print_json([_rule_dict(rule) for rule in rules])
         return
     rows = [[r.id, r.theme, r.severity, r.side, ",".join(r.languages), r.description] for r in rules]
@@ -102,22 +113,23 @@ def explain_rule(
 
 @app.command("flags")
 def flags(
-    since: datetime | None = typer.Option(None, "--since", formats=["%Y-%m-%d"], help="Day (Almaty time)."),
+    since: str | None = typer.Option(None, "--since", help="From this day on (YYYY-MM-DD, Almaty time)."),
     theme: list[str] = typer.Option([], "--theme", help="Only these themes (repeat the option)."),
     min_severity: str | None = typer.Option(None, "--min-severity", help="Lowest severity shown."),
     document: str | None = typer.Option(None, "--document", help="Only this document key."),
-    fmt: Format = typer.Option(Format.table, "--format", help="table or json."),
+    fmt: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """List stored flags, newest first."""
+    as_json = _wants_json(fmt)
     with database().transaction() as session:
         rows = list_flags(
             session,
-            since=since.date() if since else None,
+            since=_day(since),
             themes=theme,
             min_severity=min_severity,
             document_key=document,
         )
-    if fmt is Format.json:
+    if as_json:
         _print_json(rows)
         return
     local = ZoneInfo(settings().schedule.timezone)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tracker.model import Amendment, Change, Flag
+from tracker.model import Change
 from tracker.render import Side
 
 
@@ -34,32 +34,8 @@ def change_to_dict(change: Change) -> dict[str, Any]:
         "heading": change.heading,
         "similarity": round(change.similarity, 4),
         "ops": [[op, text] for op, text in change.ops],
-        "amendments": [_amendment(a) for a in change.amendments],
-        "flags": [_flag(f) for f in change.flags],
-    }
-
-
-def _amendment(a: Amendment) -> dict[str, Any]:
-    return {
-        "kind": a.kind,
-        "text": a.text,
-        "act_id": a.act_id,
-        "act_number": a.act_number,
-        "act_date": _iso(a.act_date),
-        "in_force": a.in_force,
-        "effective": _iso(a.effective),
-    }
-
-
-def _flag(f: Flag) -> dict[str, Any]:
-    return {
-        "rule_id": f.rule_id,
-        "theme": f.theme,
-        "severity": f.severity,
-        "side": f.side,
-        "matched": list(f.matched),
-        "eid": f.eid,
-        "snippet": f.snippet,
+        "amendments": [a.to_dict() for a in change.amendments],
+        "flags": [f.to_dict() for f in change.flags],
     }
 
 
