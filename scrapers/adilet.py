@@ -25,6 +25,8 @@ SITE_SUFFIX = re.compile(r'\s*-\s*ИПС\s*"Әділет"\s*$')
 DOC_LINK = re.compile(r"/docs/([A-Z][A-Z0-9]{9,10}_?)(?:[/#?]|$)")
 DATE = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4})\b")
 TABLE_OF_CONTENTS = {"оглавление", "мазмұны", "table of contents", "contents"}
+_LONGEST_CONTENTS = max(map(len, TABLE_OF_CONTENTS))
+"""Longer text cannot be a contents heading (`lower` never shortens), so it skips the `lower` call."""
 CAPTCHA_MARKERS = (
     "подтвердите, что вы не робот",
     "робот емес екеніңізді",
@@ -39,6 +41,14 @@ BLOCK_TAGS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 table tbody thead tr td th ul ol li blockquote article section center".split()
 )
 SKIP_TAGS = frozenset(("script", "style", "noscript", "img"))
+_STRING = etree.XPath("string()")
+_FIRST_SLOGAN = etree.XPath(
+    "(descendant-or-self::*[@class and contains(concat(' ', normalize-space(@class), ' '), ' slogan ')])[1]"
+)
+_STATUS_BADGES = etree.XPath(
+    "descendant-or-self::*[@class and contains(concat(' ', normalize-space(@class), ' '), ' status ')]"
+)
+"""`lxml.html`'s `find_class`, which the plain `etree` elements lack."""
 
 
 @dataclass(frozen=True)
@@ -114,11 +124,30 @@ def decode_body(body: bytes | str) -> str:
         return body.decode("utf-8", errors="replace")
 
 
-def _html(text: str) -> lxml.html.HtmlElement:
+def _html(body: bytes | str) -> Any:
+    """The page's root element. UTF-8 bytes go to libxml2 as they are (it parses a Python str several times
+    slower), and the plain `etree` parser spares a Python class lookup per element that `lxml.html` does."""
+    source: bytes | str = body
+    parser = etree.HTMLParser()
+    if isinstance(body, bytes):
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            source = decode_body(body)
+        else:
+            parser = etree.HTMLParser(encoding="utf-8")
     try:
-        return lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
+        root = etree.fromstring(source, parser)
+    except ValueError as exc:
         raise ParseError(f"not an HTML page ({exc})") from None
+    if root is None:
+        raise ParseError("not an HTML page (Document is empty)")
+    return root
+
+
+def _text(element: Any) -> str:
+    """All text inside an element, what `lxml.html`'s `text_content()` gives."""
+    return str(_STRING(element))
 
 
 def _squash(text: str) -> str:
@@ -167,20 +196,22 @@ class _BodyWalker:
         self._next_links: list[str] = []
 
     def walk(self, element: Any, mode: str = "text", top: bool = True) -> None:
-        if element.text:
-            self._piece(mode, element.text)
+        text = element.text
+        if text:
+            self._piece(mode, text)
         for child in element:
             tag = child.tag
             if isinstance(tag, str) and tag not in SKIP_TAGS:
                 self._element(child, tag, mode, top)
-            if child.tail:
-                self._piece(mode, child.tail)
+            text = child.tail
+            if text:
+                self._piece(mode, text)
 
     def _element(self, element: Any, tag: str, mode: str, top: bool) -> None:
         if tag == "br":
             if self._mode == "note" or (self._mode == "text" and top):
                 self.close()
-            else:
+            elif self._mode is not None:
                 self._parts.append(" ")
             return
         anchor = element.get("id") or element.get("name")
@@ -207,21 +238,21 @@ class _BodyWalker:
             self.walk(element, mode, top)
 
     def _piece(self, mode: str, text: str) -> None:
-        if not text.strip():
+        if text.isspace():
             if self._mode is not None:
                 self._parts.append(text)
             return
-        if mode == "link":
+        if mode == "text":
+            if self._mode != "text":
+                self._open("text")
+        elif mode == "link":
             if self._mode is None:
                 self._open("text")
         elif mode == "note":
             if self._mode != "note" or FOOTNOTE_START.match(text):
                 self._open("note")
-        elif mode == "pending":
-            if self._mode != "pending" or PENDING_START.match(text):
-                self._open("pending")
-        elif self._mode != "text":
-            self._open("text")
+        elif self._mode != "pending" or PENDING_START.match(text):  # mode == "pending"
+            self._open("pending")
         self._parts.append(text)
 
     def _open(self, mode: str) -> None:
@@ -231,14 +262,16 @@ class _BodyWalker:
         self._anchor, self._next_anchor = self._next_anchor, None
 
     def close(self) -> None:
-        if self._mode is not None:
-            text = _squash("".join(self._parts))
-            kind = self._mode
-            if kind == "note" and not FOOTNOTE_START.match(text):
-                kind = "text"  # e.g. «1) Исключен Законом …» is styled as a note but is the law's text
-            if text and text.lower() not in TABLE_OF_CONTENTS:
-                links = tuple(self._links) if kind != "text" else ()
-                self.blocks.append(Block(text=text, kind=kind, anchor=self._anchor, links=links))
+        """Ends the open block, if any; between blocks the parts and this block's links stay empty."""
+        kind = self._mode
+        if kind is None:
+            return
+        text = _squash("".join(self._parts))
+        if kind == "note" and not FOOTNOTE_START.match(text):
+            kind = "text"  # e.g. «1) Исключен Законом …» is styled as a note but is the law's text
+        if text and (len(text) > _LONGEST_CONTENTS or text.lower() not in TABLE_OF_CONTENTS):
+            links = tuple(self._links) if kind != "text" else ()
+            self.blocks.append(Block(text, kind, self._anchor, links))
         self._mode = None
         self._parts = []
         self._links = []
@@ -255,16 +288,16 @@ def body_blocks(root: Any) -> list[Block]:
 
 def parse_page(body: bytes | str, language: str) -> ParsedPage:
     """A classic document page → title, status code (`upd`, `new`, `yts` …), requisites and body blocks."""
-    doc = _html(decode_body(body))
-    slogan = doc.find_class("slogan")
+    doc = _html(body)
+    slogan = _FIRST_SLOGAN(doc)
     head = slogan[0] if slogan else doc
     h1 = head.find(".//h1")
-    if h1 is not None and h1.text_content().strip():
-        title = _squash(h1.text_content())
+    if h1 is not None and _text(h1).strip():
+        title = _squash(_text(h1))
     else:
         title = SITE_SUFFIX.sub("", _squash(doc.findtext(".//title") or ""))
     status = ""
-    for badge in head.find_class("status"):
+    for badge in _STATUS_BADGES(head):
         codes = [c[len("status_") :] for c in (badge.get("class") or "").split() if c.startswith("status_")]
         if codes:
             status = codes[0]
@@ -276,7 +309,7 @@ def parse_page(body: bytes | str, language: str) -> ParsedPage:
     return ParsedPage(
         title=title,
         status=status,
-        requisites=_squash(requisites.text_content()) if requisites is not None else "",
+        requisites=_squash(_text(requisites)) if requisites is not None else "",
         language=language,
         blocks=body_blocks(article),
     )
@@ -310,7 +343,7 @@ def parse_api(payload: bytes | dict[str, Any], language: str) -> ParsedPage:
 
 
 def _ethernatable_rows(body: bytes | str) -> list[list[Any]]:
-    table = _html(decode_body(body)).find('.//table[@id="ethernatable"]')
+    table = _html(body).find('.//table[@id="ethernatable"]')
     if table is None:
         raise ParseError("no table #ethernatable on the page")
     return [row.findall("td") for row in table.iter("tr") if row.findall("td")]
@@ -320,7 +353,7 @@ def parse_history(body: bytes | str, language: str) -> list[HistoryEntry]:
     """`/history` → one entry per edition: its date, the amending act (text, id) and the row's status."""
     entries = []
     for cells in _ethernatable_rows(body):
-        texts = [_squash(cell.text_content()) for cell in cells]
+        texts = [_squash(_text(cell)) for cell in cells]
         found = next((DATE.search(t) for t in texts if DATE.search(t)), None)
         if found is None:
             continue
@@ -345,7 +378,7 @@ def parse_history(body: bytes | str, language: str) -> list[HistoryEntry]:
 def parse_info(body: bytes | str) -> dict[str, str]:
     """`/info` → the requisites card, label → value (labels without their trailing colon)."""
     return {
-        _squash(cells[0].text_content()).rstrip(":"): _squash(cells[1].text_content())
+        _squash(_text(cells[0])).rstrip(":"): _squash(_text(cells[1]))
         for cells in _ethernatable_rows(body)
         if len(cells) >= 2
     }

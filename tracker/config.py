@@ -52,6 +52,7 @@ class Smtp:
     password_env: str = "ZANWATCH_SMTP_PASSWORD"
     sender: str = "Zan Watch <alerts@zanwatch.local>"
     timeout_s: float = 30.0
+    concurrency: int = 4
 
     @property
     def password(self) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import socket
+import ssl
 import struct
 import threading
 from collections import deque
@@ -114,19 +115,29 @@ class ReplayServer:
     gets a 404. A sequence serves its replies in order and then keeps repeating the last one.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, tls_cert: str | None = None) -> None:
+        """`tls_cert`: a PEM file with a certificate and its key, to serve https (e.g. a test of
+        `politeness.ca_bundle` against a certificate the default trust store does not know)."""
         self._lock = threading.Lock()
         self._routes: dict[str, deque[Reply]] = {}
         self._requests: list[RecordedRequest] = []
         self._stopping = threading.Event()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.replay = self
-        self._thread = threading.Thread(target=self._server.serve_forever, name="replay-server", daemon=True)
+        self._scheme = "http"
+        if tls_cert:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(tls_cert)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self._scheme = "https"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="replay-server", daemon=True
+        )
         self._thread.start()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"{self._scheme}://127.0.0.1:{self._server.server_address[1]}"
 
     @property
     def requests(self) -> list[RecordedRequest]:

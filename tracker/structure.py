@@ -10,11 +10,12 @@ a change becomes a scheduled amendment with the date it bites; other editorial n
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from tracker.model import Amendment, Block, Document, ParsedPage, Provision
-from tracker.normalize import _TRANSLATE, normalize
+from tracker.normalize import normalize
 
 FOOTNOTE_START = re.compile(r"^\s*(?:Сноска|Ескерту|Footnote)\s*\.\s*", re.IGNORECASE)
 PENDING_START = re.compile(
@@ -82,7 +83,6 @@ AMENDMENT_KIND = re.compile(
 ACT_NUMBER = re.compile(r"(?:№|\bN|\bNo\.?)\s?(?P<n>\d+(?:-[IVXLCІХ]+)*)(?![\w-])")
 DOC_LINK = re.compile(r"/docs/([A-Z][A-Z0-9]{9,10}_?)(?:[/#?]|$)")
 PAREN = re.compile(r"\(([^()]*)\)")
-TYPOGRAPHY = re.compile("[" + re.escape("".join(map(chr, _TRANSLATE))) + "]")
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _LATIN_LOOKALIKES = str.maketrans("aceopxyktmhbІХ", "асеорхуктмнвIX")
@@ -104,13 +104,15 @@ _MONTHS = {
     },
 }
 _KAZ_MONTHS = "қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан".split()
-_DATES = (
+_NUMBER_DATES = (
     (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b"), (3, 2, 1)),
     (re.compile(r"\b(\d{4})\.(\d{1,2})\.(\d{1,2})\b"), (1, 2, 3)),
     (re.compile(r"\b(\d{1,2})\s+([^\W\d_]+)\s+(\d{4})\b"), (3, 2, 1)),
-    (re.compile(rf"\b({'|'.join(_ENGLISH_MONTHS)})\s+(\d{{1,2}}),\s+(\d{{4}})\b", re.IGNORECASE), (3, 1, 2)),
     (re.compile(r"\b(\d{4})\s+жылғы\s+(\d{1,2})\s+([^\W\d_]+)"), (1, 3, 2)),
 )
+"""Date patterns that open with `\\b\\d`: each can only match where a number starts."""
+_ENGLISH_DATE = re.compile(rf"\b({'|'.join(_ENGLISH_MONTHS)})\s+(\d{{1,2}}),\s+(\d{{4}})\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+")
 
 
 def _month(word: str) -> int | None:
@@ -123,18 +125,33 @@ def _month(word: str) -> int | None:
     return next((i for i, stem in enumerate(_KAZ_MONTHS, 1) if word.startswith(stem)), None)
 
 
+def _date_matches(text: str) -> Iterator[tuple[re.Match[str], tuple[int, int, int]]]:
+    """What `finditer` of each date pattern gives, with the groups of year, month and day, but tried only
+    where a number starts (an English date: only when a number is followed by a comma) instead of at
+    every character: footnotes are dense with text and this scan dominated building a document."""
+    numbers = [number.span() for number in _NUMBER.finditer(text)]
+    for pattern, order in _NUMBER_DATES:
+        end = 0
+        for start, _ in numbers:
+            if start >= end and (match := pattern.match(text, start)):
+                end = match.end()
+                yield match, order
+    if any(text.startswith(",", end) for _, end in numbers):
+        for match in _ENGLISH_DATE.finditer(text):
+            yield match, (3, 1, 2)
+
+
 def dates_in(text: str) -> list[tuple[int, date]]:
     """Every date written in a legal text (dd.mm.yyyy, Kazakh yyyy.mm.dd, «6 мая 1999», «2015 жылғы 28
     қазандағы», «October 28, 2015»), with its position, in text order."""
     found = []
-    for pattern, (y, m, d) in _DATES:
-        for match in pattern.finditer(text):
-            month = _month(match.group(m))
-            try:
-                if month:
-                    found.append((match.start(), date(int(match.group(y)), month, int(match.group(d)))))
-            except ValueError:
-                continue
+    for match, (y, m, d) in _date_matches(text):
+        month = _month(match.group(m))
+        try:
+            if month:
+                found.append((match.start(), date(int(match.group(y)), month, int(match.group(d)))))
+        except ValueError:
+            continue
     return sorted(found)
 
 
@@ -288,18 +305,12 @@ def scheduled_amendment(text: str, links: tuple[str, ...] = ()) -> Amendment | N
     )
 
 
-def _unnormalised(text: str) -> bool:
-    """Whether `normalize` would change the text: most paragraphs of a page are already clean, and this
-    check costs far less than normalising."""
-    return text != " ".join(text.split()) or TYPOGRAPHY.search(text) is not None
-
-
 def _classified(blocks: list[Block]) -> list[Block]:
     """Blocks of plain text or DOCX carry no markup: recognise footnotes and notices by their words, and
     join a lone «Примечание ИЗПИ!» line with the line it heads."""
     result: list[Block] = []
     for block in blocks:
-        text = normalize(block.text) if _unnormalised(block.text) else block.text
+        text = normalize(block.text)
         if not text:
             continue
         kind = block.kind
@@ -313,7 +324,11 @@ def _classified(blocks: list[Block]) -> list[Block]:
                 f"{previous.text} {text}", "pending", previous.anchor, previous.links + block.links
             )
             continue
-        result.append(Block(text, kind, block.anchor, block.links))
+        result.append(
+            block
+            if text == block.text and kind == block.kind
+            else Block(text, kind, block.anchor, block.links)
+        )
     return result
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import ssl
+import shutil
+import subprocess
 import threading
 from dataclasses import replace
 
-import certifi
 import httpx
 import pytest
 import respx
@@ -15,6 +15,7 @@ import respx
 from scrapers.http import BREAKER_COOLDOWN_S, BREAKER_THRESHOLD, MAX_REDIRECTS, Fetcher, HttpFetchError
 from tracker.config import Politeness
 from tracker.errors import ConfigError, FetchError
+from tracker.replay import ReplayServer
 
 ADILET = "https://old.adilet.zan.kz"
 DOC = f"{ADILET}/rus/docs/Z010000142_"
@@ -64,13 +65,16 @@ def test_a_page_comes_back_with_its_validators(site, time_):
     assert (page.etag, page.last_modified) == ('"v1"', "Mon, 02 Mar 2026")
 
 
-def test_user_agent_timeout_and_conditional_headers_are_sent(site, time_):
+def test_user_agent_timeout_conditional_and_extra_headers_are_sent(site, time_):
     route = site.get(DOC).respond(304, headers={"ETag": '"v1"'})
     politeness = replace(UNLIMITED, user_agent="ZanWatchTest/1.0 (ops@example.org)", timeout_s=12.5)
     with fetcher(time_, politeness) as f:
-        f.get(DOC, etag='"v1"', last_modified="Mon, 02 Mar 2026 10:00:00 GMT")
+        f.get(
+            DOC, etag='"v1"', last_modified="Mon, 02 Mar 2026 10:00:00 GMT", headers={"Cookie": "egovLang=ru"}
+        )
     sent = route.calls.last.request
     assert sent.headers["User-Agent"] == "ZanWatchTest/1.0 (ops@example.org)"
+    assert sent.headers["Cookie"] == "egovLang=ru"
     assert sent.headers["If-None-Match"] == '"v1"'
     assert sent.headers["If-Modified-Since"] == "Mon, 02 Mar 2026 10:00:00 GMT"
     assert sent.extensions["timeout"]["read"] == 12.5
@@ -148,17 +152,36 @@ def test_connection_errors_are_retried_then_reported(site, time_):
     assert "connection failed" in str(caught.value) and "Connection refused" in str(caught.value)
 
 
-def test_tls_verification_failure_is_not_retried_and_names_the_setting(site, time_):
-    def incomplete_chain(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("certificate verify failed") from ssl.SSLCertVerificationError(
-            1, "unable to get local issuer certificate"
-        )
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory):
+    """A certificate for 127.0.0.1 that no default trust store knows, like adilet's unsent intermediate."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1"
+    command += " -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1"
+    subprocess.run([*command.split(), "-keyout", key, "-out", cert], check=True, capture_output=True)
+    both = folder / "server.pem"
+    both.write_bytes(cert.read_bytes() + key.read_bytes())
+    return cert, both
 
-    route = site.get(DOC).mock(side_effect=incomplete_chain)
-    with fetcher(time_) as f:
+
+def test_tls_verification_failure_is_not_retried_and_names_the_setting(self_signed, time_):
+    cert, server_pem = self_signed
+    with ReplayServer(tls_cert=str(server_pem)) as server, fetcher(time_) as f:
+        server.route("/rus/docs/Z010000142_", "<article>ok</article>")
         with pytest.raises(HttpFetchError, match="politeness.ca_bundle") as caught:
-            f.get(DOC)
-    assert route.call_count == 1 and not caught.value.retryable
+            f.get(f"{server.url}/rus/docs/Z010000142_")
+        assert not caught.value.retryable and time_.sleeps == []
+
+
+def test_ca_bundle_makes_the_certificate_trusted(self_signed, time_):
+    cert, server_pem = self_signed
+    with ReplayServer(tls_cert=str(server_pem)) as server:
+        server.route("/rus/docs/Z010000142_", "<article>ok</article>")
+        with fetcher(time_, replace(UNLIMITED, ca_bundle=str(cert))) as f:
+            assert f.get(f"{server.url}/rus/docs/Z010000142_").body == b"<article>ok</article>"
 
 
 def test_redirects_are_followed(site, time_):
@@ -188,10 +211,19 @@ def test_404_is_not_retried(site, time_):
     assert (caught.value.status, caught.value.retryable) == (404, False)
 
 
-def test_a_captcha_page_served_with_200_is_returned_unchanged(site, time_):
-    site.get(DOC).respond(200, content=CAPTCHA, headers={"Content-Type": "text/html; charset=utf-8"})
-    with fetcher(time_) as f:
-        assert f.get(DOC).body == CAPTCHA
+def test_a_captcha_page_served_with_200_is_returned_unchanged(time_):
+    captcha_site = httpx.MockTransport(lambda request: httpx.Response(200, content=CAPTCHA))
+    with Fetcher(UNLIMITED, transport=captcha_site, sleep=time_.sleep, clock=time_.clock) as f:
+        page = f.get(DOC)
+    assert (page.status, page.body) == (200, CAPTCHA)
+
+
+def test_each_redirect_hop_counts_against_the_rate_limit(site, time_):
+    site.get(f"{ADILET}/docs/Z010000142_").respond(301, headers={"Location": DOC})
+    site.get(DOC).respond(200)
+    with fetcher(time_, replace(UNLIMITED, rate_per_host={"default": 1.0})) as f:
+        f.get(f"{ADILET}/docs/Z010000142_")
+    assert time_.sleeps == [1.0]
 
 
 def test_rate_limit_spaces_calls_to_one_host_but_not_across_hosts(site, time_):
@@ -261,9 +293,3 @@ def test_a_bundle_that_is_not_pem_is_a_config_error(tmp_path):
     bogus.write_text("not a certificate")
     with pytest.raises(ConfigError, match="not a PEM"):
         Fetcher(replace(UNLIMITED, ca_bundle=str(bogus)))
-
-
-def test_a_pem_bundle_is_accepted(site, time_):
-    site.get(DOC).respond(200, content=b"ok")
-    with Fetcher(replace(UNLIMITED, ca_bundle=certifi.where()), sleep=time_.sleep) as f:
-        assert f.get(DOC).body == b"ok"

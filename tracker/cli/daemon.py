@@ -19,6 +19,7 @@ from tracker.errors import InputError
 from tracker.keys import parse_key
 
 PENDING_LIMIT = 100_000
+NEXT_RUNS_SHOWN = 12
 
 
 @app.command()
@@ -84,10 +85,13 @@ def status() -> None:
         )
     console.print(table if rows else "No checks yet: run `zanwatch check` or `zanwatch run`.")
     console.print(f"Pending deliveries: {pending}")
+    runs = next_runs(cfg, watches, rows, datetime.now(UTC))
     plan = Table("next run", f"at ({cfg.schedule.timezone})")
-    for planned in next_runs(cfg, watches, rows, datetime.now(UTC)):
+    for planned in runs[:NEXT_RUNS_SHOWN]:
         plan.add_row(planned.job, _local(planned.at, tz))
     console.print(plan)
+    if len(runs) > NEXT_RUNS_SHOWN:
+        console.print(f"… and {len(runs) - NEXT_RUNS_SHOWN} more runs later.")
 
 
 def _day(text: str | None) -> date | None:

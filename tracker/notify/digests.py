@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
+import threading
 from collections.abc import Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
@@ -84,6 +86,12 @@ class DigestSummary:
     empty: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def tally(self, outcome: str, error: str) -> None:
+        if outcome != "skipped":
+            setattr(self, outcome, getattr(self, outcome) + 1)
+        if error:
+            self.errors.append(error)
+
 
 def send_digests(
     settings: Settings,
@@ -93,7 +101,8 @@ def send_digests(
     force: bool = False,
     now: datetime | None = None,
 ) -> DigestSummary:
-    """Send the digests that are due (all of `period`'s, or every one, when forced)."""
+    """Send each e-mail subscriber's digest when due (or at once, when forced), a few SMTP sessions at a
+    time: a remote server's latency, not our CPU, is what a digest run waits on."""
     now = now or datetime.now(UTC)
     with db.transaction() as session:
         marks = deliveries.watermarks(session, CHANNEL)
@@ -112,12 +121,23 @@ def send_digests(
         pending = [e for e in events.after(session, low) if e.id <= top]
         tags = {w.key: w.tags for w in watchlist.all_watches(session)}
     summary = DigestSummary()
-    with Mailer(settings.smtp) as mailer:
-        for sub in chosen:
-            assert sub.id is not None
-            mark = marks[sub.id][0]
-            digest = build([e for e in pending if e.id > mark], sub, tags, settings)
-            _deliver(db, mailer, sub, digest, top, settings, summary)
+    local, mailers = threading.local(), list[Mailer]()
+
+    def serve(sub: Subscriber) -> tuple[str, str]:
+        if not hasattr(local, "mailer"):  # one SMTP session per worker thread
+            local.mailer = Mailer(settings.smtp)
+            mailers.append(local.mailer)
+        mark = marks[sub.id or 0][0]
+        digest = build([e for e in pending if e.id > mark], sub, tags, settings)
+        return _deliver(db, local.mailer, sub, digest, top, settings)
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, settings.smtp.concurrency)) as pool:
+            for sub, (outcome, error) in zip(chosen, pool.map(serve, chosen), strict=True):
+                summary.tally(outcome, f"{sub.name}: {error}" if error else "")
+    finally:
+        for mailer in mailers:
+            mailer.close()
     return summary
 
 
@@ -251,39 +271,31 @@ class Mailer:
 
 
 def _deliver(
-    db: Database,
-    mailer: Mailer,
-    sub: Subscriber,
-    digest: Digest | None,
-    top: int,
-    settings: Settings,
-    summary: DigestSummary,
-) -> None:
+    db: Database, mailer: Mailer, sub: Subscriber, digest: Digest | None, top: int, settings: Settings
+) -> tuple[str, str]:
+    """Send one digest: ("sent" | "failed" | "empty" | "skipped", error)."""
     assert sub.id is not None
     now = datetime.now(UTC)
     if digest is None:
         with db.transaction() as session:
             deliveries.set_watermark(session, sub.id, CHANNEL, top, now)
-        summary.empty += 1
-        return
+        return "empty", ""
     with db.transaction() as session:
         row = deliveries.ensure(session, sub.id, CHANNEL, digest.last_event_id)
         if row.status == "delivered":
             deliveries.set_watermark(session, sub.id, CHANNEL, top, now)
-            return
+            return "skipped", ""
     try:
         mailer.send(message(digest, settings.smtp))
     except (smtplib.SMTPException, OSError) as exc:
         error = f"{type(exc).__name__}: {exc}".splitlines()[0]
         with db.transaction() as session:
             deliveries.record(session, row.id, status="failed", now=now, error=error)
-        summary.failed += 1
-        summary.errors.append(f"{sub.name}: {error}")
-        return
+        return "failed", error
     with db.transaction() as session:
         deliveries.record(session, row.id, status="delivered", now=now, status_code=250)
         deliveries.set_watermark(session, sub.id, CHANNEL, top, now)
-    summary.sent += 1
+    return "sent", ""
 
 
 def _add_change(group: DocumentGroup, p: dict[str, Any], sub: Subscriber, public_url: str) -> None:

@@ -3,8 +3,9 @@
 Each run first records a pending `Delivery` per (subscriber, matching event) — committed before any
 request — then sends what is due. A row turns "delivered" only after a 2xx, so a process killed mid-run
 re-sends on restart exactly the rows not yet marked, with the same `webhook-id` (the event id): receivers
-de-duplicate on it. Network errors, 5xx and 429 are retried with exponential backoff and jitter; other
-4xx fail at once; the last retry makes a dead letter, and repeated dead letters disable the endpoint.
+de-duplicate on it. Endpoints are served in parallel, each one's events in order. Network errors, 5xx and
+429 are retried with exponential backoff and jitter; other 4xx fail at once; the last retry makes a dead
+letter, and repeated dead letters disable the endpoint.
 """
 
 from __future__ import annotations
@@ -61,9 +62,9 @@ class WebhookSummary:
             self.disabled.append(disabled)
 
 
-def deliver_webhooks(settings: Settings, db: Database, rng: random.Random | None = None) -> WebhookSummary:
+def deliver_webhooks(settings: Settings, db: Database) -> WebhookSummary:
     """Enqueue new matching events, send every due delivery once, then move the watermarks."""
-    cfg, rng = settings.webhooks, rng or random.Random()
+    cfg, rng = settings.webhooks, random.Random()
     scanned = enqueue(db)
     started = datetime.now(UTC)  # rows enqueued above are due; rows rescheduled below are not
     summary = WebhookSummary()
@@ -154,7 +155,7 @@ def send(clients: _Clients, sub: Subscriber, event: StoredEvent, cfg: WebhookCon
                 return _classify(response)
             url = url.join(location)
         return Outcome("failed", response.status_code, f"more than {cfg.max_redirects} redirects")
-    except Refused as exc:
+    except (Refused, httpx.InvalidURL) as exc:
         return Outcome("failed", error=f"refused: {exc}")
     except (httpx.TransportError, OSError) as exc:
         return Outcome("retry", error=f"{type(exc).__name__}: {exc}".strip())
@@ -176,13 +177,14 @@ class _Clients:
 
     def __init__(self, cfg: WebhookConfig):
         self._cfg = cfg
-        self._allow = cfg.allow_hosts
         self._clients: dict[str, httpx.Client] = {}
         self._lock = threading.Lock()
 
     def post(self, url: httpx.URL, body: bytes, headers: dict[str, str]) -> httpx.Response:
         """Connect to the checked address of the host, keeping its name for Host and TLS SNI."""
-        address = resolve(url.host, url.port or (443 if url.scheme == "https" else 80), self._allow)
+        if url.scheme not in ("http", "https"):
+            raise Refused(f"{url} is not an http(s) URL")
+        address = resolve(url.host, url.port or (443 if url.scheme == "https" else 80), self._cfg.allow_hosts)
         extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
         return self._client(url.host).post(
             url.copy_with(host=address),
