@@ -19,6 +19,7 @@ from lxml import etree
 
 from tracker.errors import FetchError, ParseError
 from tracker.model import Block, ParsedPage
+from tracker.normalize import squash
 from tracker.structure import FOOTNOTE_START, PENDING_START
 
 SITE_SUFFIX = re.compile(r'\s*-\s*ИПС\s*"Әділет"\s*$')
@@ -150,10 +151,6 @@ def _text(element: Any) -> str:
     return str(_STRING(element))
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
 def suspect_reason(body: bytes, previous_size: int | None = None) -> str | None:
     """Why this 200 answer must not become an edition, or None when it looks like a real document page."""
     if not body.strip():
@@ -266,7 +263,7 @@ class _BodyWalker:
         kind = self._mode
         if kind is None:
             return
-        text = _squash("".join(self._parts))
+        text = squash("".join(self._parts))
         if kind == "note" and not FOOTNOTE_START.match(text):
             kind = "text"  # e.g. «1) Исключен Законом …» is styled as a note but is the law's text
         if text and (len(text) > _LONGEST_CONTENTS or text.lower() not in TABLE_OF_CONTENTS):
@@ -293,9 +290,9 @@ def parse_page(body: bytes | str, language: str) -> ParsedPage:
     head = slogan[0] if slogan else doc
     h1 = head.find(".//h1")
     if h1 is not None and _text(h1).strip():
-        title = _squash(_text(h1))
+        title = squash(_text(h1))
     else:
-        title = SITE_SUFFIX.sub("", _squash(doc.findtext(".//title") or ""))
+        title = SITE_SUFFIX.sub("", squash(doc.findtext(".//title") or ""))
     status = ""
     for badge in _STATUS_BADGES(head):
         codes = [c[len("status_") :] for c in (badge.get("class") or "").split() if c.startswith("status_")]
@@ -309,7 +306,7 @@ def parse_page(body: bytes | str, language: str) -> ParsedPage:
     return ParsedPage(
         title=title,
         status=status,
-        requisites=_squash(_text(requisites)) if requisites is not None else "",
+        requisites=squash(_text(requisites)) if requisites is not None else "",
         language=language,
         blocks=body_blocks(article),
     )
@@ -334,9 +331,9 @@ def parse_api(payload: bytes | dict[str, Any], language: str) -> ParsedPage:
     if payload.get("is_actual") is False:
         status = "yts"
     return ParsedPage(
-        title=_squash(str(payload.get("title") or "")),
+        title=squash(str(payload.get("title") or "")),
         status=status,
-        requisites=_squash(str(payload.get("requisites") or "")),
+        requisites=squash(str(payload.get("requisites") or "")),
         language=language,
         blocks=body_blocks(article if article is not None else root),
     )
@@ -353,7 +350,7 @@ def parse_history(body: bytes | str, language: str) -> list[HistoryEntry]:
     """`/history` → one entry per edition: its date, the amending act (text, id) and the row's status."""
     entries = []
     for cells in _ethernatable_rows(body):
-        texts = [_squash(_text(cell)) for cell in cells]
+        texts = [squash(_text(cell)) for cell in cells]
         found = next((DATE.search(t) for t in texts if DATE.search(t)), None)
         if found is None:
             continue
@@ -378,7 +375,7 @@ def parse_history(body: bytes | str, language: str) -> list[HistoryEntry]:
 def parse_info(body: bytes | str) -> dict[str, str]:
     """`/info` → the requisites card, label → value (labels without their trailing colon)."""
     return {
-        _squash(_text(cells[0])).rstrip(":"): _squash(_text(cells[1]))
+        squash(_text(cells[0])).rstrip(":"): squash(_text(cells[1]))
         for cells in _ethernatable_rows(body)
         if len(cells) >= 2
     }

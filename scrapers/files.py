@@ -61,13 +61,20 @@ def _docx(path: Path, body: bytes) -> tuple[str, list[Block]]:
 def read_file(path: str | Path, language: str) -> ParsedPage:
     """Read a local .html/.htm, .txt or .docx; anything else, or an unreadable file, is an InputError."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
-        raise InputError(f"{path}: unsupported file type {suffix or '(none)'!r}; use {', '.join(SUPPORTED)}")
+    if path.suffix.lower() not in SUPPORTED:
+        raise InputError(
+            f"{path}: unsupported file type {path.suffix.lower() or '(none)'!r}; use {', '.join(SUPPORTED)}"
+        )
     try:
         body = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    return parse_body(body, path, language)
+
+
+def parse_body(body: bytes, path: Path, language: str) -> ParsedPage:
+    """The bytes of a file named `path` (its suffix picks the format): also how stored imports are re-read."""
+    suffix = path.suffix.lower()
     if suffix == ".docx":
         title, blocks = _docx(path, body)
         return ParsedPage(

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
-from tracker.errors import ConfigError, ZanWatchError
+from tracker.errors import ConfigError, StorageError, ZanWatchError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -38,6 +38,12 @@ class Database:
             try:
                 yield session
                 session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                raise StorageError(
+                    f"database error ({exc.orig}); nothing was written: check that {self.url} is reachable, "
+                    "not locked by another process and has free space, then retry"
+                ) from exc
             except BaseException:
                 session.rollback()
                 raise

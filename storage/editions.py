@@ -500,6 +500,20 @@ def save_changes(
     return ids
 
 
+def has_unkept_editions(session: Session, key: str, language: str) -> bool:
+    """Whether some edition has no stored snapshot to be re-derived from."""
+    return (
+        session.exec(
+            select(m.Edition.id).where(
+                m.Edition.document_key == key,
+                m.Edition.language == language,
+                col(m.Edition.snapshot_id).is_(None),
+            )
+        ).first()
+        is not None
+    )
+
+
 def drop_derived(session: Session, key: str, language: str) -> None:
     """Forget editions and everything derived from them (snapshots stay) before a re-parse rebuilds them."""
     mine = (m.Change.document_key == key) & (m.Change.language == language)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
 from storage.models import Event
@@ -23,7 +24,15 @@ class StoredEvent:
 
 
 def append(session: Session, type: str, payload: dict[str, Any], document_key: str | None = None) -> int:
-    """Add an event to the outbox and return its id (ids only grow)."""
+    """Add an event to the outbox and return its id.
+
+    On PostgreSQL, sequence values are handed out before commit, so two writers could commit ids out of
+    order and a reader's watermark could pass an id that becomes visible later. The table lock (held to the
+    end of the transaction, and not blocking readers) makes writers of events commit one after another.
+    SQLite has a single writer already.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text("LOCK TABLE event IN SHARE ROW EXCLUSIVE MODE"))  # type: ignore[call-overload]
     event = Event(type=type, document_key=document_key, payload=json.dumps(payload, ensure_ascii=False))
     session.add(event)
     session.flush()

@@ -47,3 +47,9 @@ class RuleError(ZanWatchError):
 
 class DeliveryError(ZanWatchError):
     exit_code = 8
+
+
+class StorageError(ZanWatchError):
+    """The database refused a write (locked, full, unreachable); the transaction was rolled back."""
+
+    exit_code = 9

@@ -36,23 +36,31 @@ _TYPOGRAPHY = re.compile("[" + re.escape("".join(map(chr, _TRANSLATE))) + "]")
 _REPLACEMENTS = tuple((chr(code), replacement) for code, replacement in _TRANSLATE.items())
 
 
+def squash(text: str) -> str:
+    """Whitespace runs → one space, ends trimmed: `re.sub(r"\\s+", " ", text).strip()`, several times faster.
+
+    Most texts have whitespace only at their ends and single spaces inside, and `isprintable` (a C loop)
+    rules out every whitespace character but the plain space, so they skip splitting into words.
+    `str.split` splits on the same Unicode whitespace as `re`'s `\\s`.
+    """
+    text = text.strip()
+    if text.isprintable() and "  " not in text:
+        return text
+    return " ".join(text.split())
+
+
 def normalize(text: str) -> str:
     """NBSP → space, quotes and dashes unified, whitespace collapsed, ends trimmed.
 
-    Equal to `str.translate` + `re.sub(r"\\s+", " ")` + `strip`, several times faster. Most texts arrive
-    clean (a scraper has squashed them) and come back as they are: `isprintable` rules out every whitespace
-    character but the plain space. Otherwise `str.replace` runs in C where `str.translate` with a dict looks
-    up every character in Python (no replacement brings back a character of the table, so order is free),
-    and `str.split` splits on the same Unicode whitespace as `re`'s `\\s`.
+    `str.translate` with a dict looks every character up in Python; most texts hold no typographic
+    character, and the rest get one `str.replace` (in C) per character present. No replacement brings back
+    a character of the table, so the order of replacements is free.
     """
-    if _TYPOGRAPHY.search(text) is None:
-        if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-            return text
-    else:
+    if _TYPOGRAPHY.search(text) is not None:
         for char, replacement in _REPLACEMENTS:
             if char in text:
                 text = text.replace(char, replacement)
-    return " ".join(text.split())
+    return squash(text)
 
 
 def digest(text: str) -> str:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlmodel import Session
 
 from scrapers.adilet import AdiletSource, document_url, parse_api, parse_page
+from scrapers.files import parse_body
 from scrapers.http import Fetcher
 from storage import editions, health, watchlist
 from storage.db import Database
@@ -216,6 +218,11 @@ class Checker:
     def reparse(self, key: str, language: str) -> int:
         """Re-derive the edition chain from the stored snapshots with today's parser; nobody is notified."""
         with self.db.transaction() as session:
+            if editions.has_unkept_editions(session, key, language):
+                raise InputError(
+                    f"{key} ({language}) has editions recorded without a stored page (draft versions read "
+                    "from the portal): re-parsing would lose them, so nothing was changed"
+                )
             editions.drop_derived(session, key, language)
             count = 0
             for snap in editions.good_snapshots(session, key, language):
@@ -234,6 +241,8 @@ class Checker:
 
 
 def _page_from_snapshot(body: bytes, url: str, language: str) -> ParsedPage:
+    if url.startswith("file://"):
+        return parse_body(body, Path(url.removeprefix("file://")), language)
     return parse_api(body, language) if "/api/" in url else parse_page(body, language)
 
 

@@ -117,7 +117,7 @@ _NUMBER = re.compile(r"\d+")
 
 def _month(word: str) -> int | None:
     word = word.lower()
-    if word.isdigit():
+    if word.isdecimal():
         return int(word)
     found = _MONTHS.get(word.translate(_LATIN_LOOKALIKES)) or _MONTHS.get(word)
     if found:

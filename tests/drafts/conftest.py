@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import io
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import docx
 import pytest
 
-from scrapers.http import Fetcher, Response
+from scrapers.http import Fetcher
 from storage.db import Database
 from tracker import config
 from tracker.config import Drafts, Politeness, Settings
@@ -50,19 +49,6 @@ V2_DOCX = make_docx(
     "Статья 2. Настоящий Закон вводится в действие по истечении десяти календарных дней после дня его "
     "первого официального опубликования.",
 )
-
-
-class CookielessFetcher(Fetcher):
-    """Until `Fetcher.get` takes `headers=` (the lead adds it for the language cookie): the same fetcher,
-    minus the cookie, which the replay does not look at anyway."""
-
-    def get(
-        self, url: str, *, headers: Mapping[str, str] | None = None, **conditional: str | None
-    ) -> Response:  # type: ignore[override]
-        return super().get(url, **conditional)
-
-
-PageFetcher = Fetcher if "headers" in inspect.signature(Fetcher.get).parameters else CookielessFetcher
 
 
 @pytest.fixture
@@ -104,6 +90,6 @@ def clock() -> Clock:
 @pytest.fixture
 def follower(db: Database, portal: ReplayServer, clock: Clock) -> Iterator[DraftFollower]:
     settings = draft_settings(portal)
-    fetcher = PageFetcher(settings.politeness, clock=clock)
+    fetcher = Fetcher(settings.politeness, clock=clock)
     yield DraftFollower(settings, db, fetcher=fetcher, today=lambda: TODAY)
     fetcher.close()

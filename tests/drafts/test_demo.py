@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from rich.console import Console
 from sqlmodel import select
 
@@ -11,13 +10,8 @@ from storage.db import Database
 from tracker import config
 from tracker.demo import drafts as demo
 
-from .conftest import PageFetcher
 
-
-def test_the_demo_diffs_two_versions_and_warns_of_the_deadline(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(demo, "Fetcher", PageFetcher)
+def test_the_demo_diffs_two_versions_and_warns_of_the_deadline(db: Database) -> None:
     console = Console(record=True, width=160)
     demo.run_draft_demo(console, db, config.load())
     shown = console.export_text()

@@ -7,14 +7,14 @@ import json
 
 from sqlmodel import select
 
-from scrapers.http import BREAKER_COOLDOWN_S
+from scrapers.http import BREAKER_COOLDOWN_S, Fetcher
 from storage import editions
 from storage import models as m
 from storage.db import Database
 from tracker.drafts import LIST_KEY, DraftFollower
 from tracker.replay import ReplayServer
 
-from .conftest import CARD, DOCX, HISTORY, KEY, TODAY, V2_DOCX, Clock, PageFetcher, draft_settings, page
+from .conftest import CARD, DOCX, HISTORY, KEY, TODAY, V2_DOCX, Clock, draft_settings, page
 
 
 def stored_events(db: Database) -> list[tuple[str, dict]]:
@@ -94,7 +94,7 @@ def test_an_extended_deadline_is_announced_again(
 
 def test_without_follow_cards_only_the_lists_are_read(portal: ReplayServer, db: Database) -> None:
     settings = draft_settings(portal, follow_cards=False)
-    with PageFetcher(settings.politeness) as fetcher:
+    with Fetcher(settings.politeness) as fetcher:
         follower = DraftFollower(settings, db, fetcher=fetcher, today=lambda: TODAY)
         (result,) = follower.follow()
     assert (result.key, result.outcome) == (KEY, "listed")

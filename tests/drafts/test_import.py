@@ -63,11 +63,6 @@ def test_a_bad_file_or_key_is_one_clear_line(cli, tmp_path: Path, monkeypatch, a
     assert result.err.count("\n") == 1 and message in result.err, result.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline._page_from_snapshot parses every snapshot as an adilet page; a file:// snapshot of a "
-    "DOCX or text file must be read with scrapers.files (see the helper's report)",
-)
 def test_reparse_rederives_an_imported_docx(cli, tmp_path: Path) -> None:
     path = tmp_path / "draft.docx"
     path.write_bytes(make_docx(*V1))

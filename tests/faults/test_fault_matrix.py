@@ -20,6 +20,7 @@ from storage import watchlist
 from storage.db import Database
 from tracker import config
 from tracker.config import Politeness
+from tracker.errors import StorageError
 from tracker.model import Watch
 from tracker.pipeline import Checker
 from tracker.replay import ReplayServer, Reply
@@ -185,7 +186,7 @@ def test_a_locked_database_fails_the_check_cleanly(
     server.route(PATH, EDITED)
     with db.engine.connect() as holder:
         holder.execute(text("BEGIN IMMEDIATE"))
-        with pytest.raises(OperationalError, match="locked"):
+        with pytest.raises(StorageError, match="locked"):
             checker.check(KEY, "rus")
         holder.execute(text("ROLLBACK"))
     assert counts(db) == before
@@ -204,7 +205,7 @@ def test_a_full_disk_at_commit_loses_nothing(
         raise OperationalError("COMMIT", {}, Exception("database or disk is full"))
 
     monkeypatch.setattr(Session, "commit", disk_full)
-    with pytest.raises(OperationalError, match="disk is full"):
+    with pytest.raises(StorageError, match="disk is full"):
         checker.check(KEY, "rus")
     monkeypatch.setattr(Session, "commit", real_commit)
     assert counts(db) == before and event_types(db) == events_before

@@ -344,3 +344,12 @@ def test_kazakh_appendix_heading_ends_with_its_number() -> None:
         ("art_1", "1", "Мәтін."),
         ("app_2", "2", "Қосымша мәтіні."),
     ]
+
+
+def test_dates_in_ignores_digit_like_symbols() -> None:
+    from datetime import date
+
+    from tracker.structure import dates_in
+
+    assert dates_in("1 ² 2000") == []
+    assert dates_in("от 6 мая 1999 г.") == [(3, date(1999, 5, 6))]

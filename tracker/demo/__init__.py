@@ -16,6 +16,7 @@ from rich.console import Console
 from storage import editions, watchlist
 from storage.db import Database
 from tracker import config
+from tracker.demo.drafts import run_draft_demo
 from tracker.diff import diff_documents
 from tracker.model import Watch
 from tracker.pipeline import Checker
@@ -90,5 +91,6 @@ def run_demo(console: Console, report: Path, *, database_url: str | None = None)
         encoding="utf-8",
     )
     console.print(f"\nHTML report: {report.resolve()}")
-    console.print(f"Explore the demo database: zanwatch --db {url} history {KEY}")
+    run_draft_demo(console, db, settings)
+    console.print(f"\nExplore the demo database: zanwatch --db {url} history {KEY}")
     db.dispose()
