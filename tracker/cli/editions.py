@@ -262,4 +262,4 @@ def demo(
     """The whole flow offline: replay recorded adilet pages locally, check twice, show what changed."""
     from tracker.demo import run_demo
 
-    run_demo(console, output)
+    run_demo(console, output, settings())

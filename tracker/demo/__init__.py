@@ -49,9 +49,9 @@ def earlier_edition(page: str) -> str:
     return note.sub("", page, count=1)
 
 
-def run_demo(console: Console, report: Path, *, database_url: str | None = None) -> None:
-    settings = config.load()
-    url = database_url or config.default_database_url().replace("zanwatch.db", "demo.db")
+def run_demo(console: Console, report: Path, settings: config.Settings) -> None:
+    """Runs on its own database next to the default one, so the demo never touches real data."""
+    url = config.default_database_url().replace("zanwatch.db", "demo.db")
     db_file = Path(url.removeprefix("sqlite:///"))
     if url.startswith("sqlite:///") and db_file.exists():
         db_file.unlink()
