@@ -4,6 +4,7 @@ and an in-process `zanwatch` runner that captures exit code, stdout and stderr."
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -67,3 +68,18 @@ def cli(capsys: pytest.CaptureFixture[str], db_url: str, monkeypatch: pytest.Mon
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+class Clock:
+    """Monotonic time a test can move forward, e.g. past the fetcher's circuit-breaker cool-down."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.offset
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()

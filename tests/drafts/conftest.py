@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -72,23 +71,8 @@ def draft_settings(portal: ReplayServer, *, follow_cards: bool = True) -> Settin
     )
 
 
-class Clock:
-    """Monotonic time that a test can move forward, e.g. past the circuit breaker's cool-down."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-
-    def __call__(self) -> float:
-        return time.monotonic() + self.offset
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def follower(db: Database, portal: ReplayServer, clock: Clock) -> Iterator[DraftFollower]:
+def follower(db: Database, portal: ReplayServer, clock) -> Iterator[DraftFollower]:
     settings = draft_settings(portal)
     fetcher = Fetcher(settings.politeness, clock=clock)
     yield DraftFollower(settings, db, fetcher=fetcher, today=lambda: TODAY)

@@ -14,7 +14,7 @@ from storage.db import Database
 from tracker.drafts import LIST_KEY, DraftFollower
 from tracker.replay import ReplayServer
 
-from .conftest import CARD, DOCX, HISTORY, KEY, TODAY, V2_DOCX, Clock, draft_settings, page
+from .conftest import CARD, DOCX, HISTORY, KEY, TODAY, V2_DOCX, draft_settings, page
 
 
 def stored_events(db: Database) -> list[tuple[str, dict]]:
@@ -105,7 +105,7 @@ def test_without_follow_cards_only_the_lists_are_read(portal: ReplayServer, db: 
 
 
 def test_a_failing_portal_degrades_once_and_recovers(
-    follower: DraftFollower, portal: ReplayServer, db: Database, clock: Clock
+    follower: DraftFollower, portal: ReplayServer, db: Database, clock
 ) -> None:
     portal.route(CARD, page("history_v1_handmade.html"))
     portal.route("/list", "down for maintenance", status=500)

@@ -5,7 +5,6 @@ source is marked degraded once after N failures in a row, and the next good answ
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,14 +32,6 @@ EDITED = REAL.replace("исключительно за счет республи
 STORED = (m.Snapshot, m.Edition, m.ProvisionVersion, m.ProvisionText, m.Change, m.Flag)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.offset = 0.0
-
-    def __call__(self) -> float:
-        return time.monotonic() + self.offset
-
-
 @pytest.fixture
 def server() -> Iterator[ReplayServer]:
     with ReplayServer() as s:
@@ -48,12 +39,7 @@ def server() -> Iterator[ReplayServer]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def checker(db: Database, server: ReplayServer, clock: Clock) -> Iterator[Checker]:
+def checker(db: Database, server: ReplayServer, clock) -> Iterator[Checker]:
     """Edition 1 of the referendum law is stored; tiny timeouts and no backoff keep the matrix fast."""
     settings = dataclasses.replace(
         config.load(),
@@ -153,9 +139,7 @@ def test_a_wrong_charset_declaration_reads_the_same_text(
     assert counts(db) == before and health(db) == (0, False)
 
 
-def test_a_failing_host_is_not_hammered(
-    checker: Checker, server: ReplayServer, db: Database, clock: Clock
-) -> None:
+def test_a_failing_host_is_not_hammered(checker: Checker, server: ReplayServer, db: Database, clock) -> None:
     server.route(PATH, "oops", status=500)
     asked = len(server.requests)
     results = [checker.check(KEY, "rus") for _ in range(BREAKER_THRESHOLD + 3)]
