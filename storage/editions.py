@@ -335,6 +335,11 @@ def _info(row: m.Edition, acts: tuple[str, ...] = (), changes: int = 0) -> Editi
     )
 
 
+def latest_content_hash(session: Session, key: str, language: str) -> str | None:
+    row = _latest_row(session, key, language)
+    return row.content_hash if row else None
+
+
 def latest_edition(session: Session, key: str, language: str) -> EditionInfo | None:
     row = _latest_row(session, key, language)
     return _info(row) if row else None

@@ -12,7 +12,14 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from scrapers.adilet import AdiletSource, document_url, parse_api, parse_page
+from scrapers.adilet import (
+    AdiletSource,
+    document_url,
+    history_url,
+    parse_api,
+    parse_history,
+    parse_page,
+)
 from scrapers.files import parse_body
 from scrapers.http import Fetcher
 from storage import editions, health, watchlist
@@ -20,7 +27,7 @@ from storage.db import Database
 from tracker import structure
 from tracker.config import Settings
 from tracker.diff import diff_documents
-from tracker.errors import FetchError, InputError, NotFound
+from tracker.errors import FetchError, InputError, NotFound, ParseError
 from tracker.keys import parse_key
 from tracker.model import Document, ParsedPage
 from tracker.notify import events
@@ -157,6 +164,9 @@ class Checker:
             return self._failed(key, language, "suspect", fetched.suspect or "no page", fetched)
         doc = structure.build(fetched.page)
         with self.db.transaction() as session:
+            changed = editions.latest_content_hash(session, key, language) != editions.content_hash(doc)
+        as_of = self._as_of(ident, language) if changed else None
+        with self.db.transaction() as session:
             latest = editions.latest_edition(session, key, language)
             shrunk = _shrunk(editions.load_document(session, latest), doc) if latest else None
             if shrunk is None:
@@ -172,11 +182,22 @@ class Checker:
                     last_modified=fetched.last_modified,
                 )
                 result = self.recorder.record(
-                    session, key, language, doc, origin="fetch", snapshot_id=snapshot_id
+                    session, key, language, doc, origin="fetch", snapshot_id=snapshot_id, edition_date=as_of
                 )
                 health.succeeded(session, key, language)
                 return result
         return self._failed(key, language, "suspect", shrunk, fetched)
+
+    def _as_of(self, ident: str, language: str) -> date | None:
+        """adilet's own date of the edition in force (its /history table); the fetch date stands in when
+        the table cannot be read. Asked only when the text changed, to spare the site."""
+        try:
+            reply = self.fetcher.get(history_url(self.settings.adilet_base_url, ident, language))
+            entries = parse_history(reply.body, language)
+        except (FetchError, ParseError):
+            return None
+        today = datetime.now(UTC).date()
+        return max((e.edition for e in entries if e.edition <= today), default=None)
 
     def _failed(self, key: str, language: str, outcome: str, reason: str, fetched=None) -> CheckResult:  # type: ignore[no-untyped-def]
         """Keep the evidence, count the failure, and tell the operator once the source looks degraded."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,17 @@ def test_reparse_rederives_editions_silently(checker: Checker, server: ReplaySer
     with db.transaction() as session:
         assert [e.origin for e in editions.list_editions(session, KEY, "rus")] == ["reparse", "reparse"]
         assert session.exec(select(m.Change)).one().new_num == "8"
+
+
+def test_edition_date_comes_from_the_history_table(
+    checker: Checker, server: ReplayServer, db: Database
+) -> None:
+    server.route(PATH, REAL)
+    server.route(PATH + "/history", (FIXTURES / "adilet" / "history.handmade.html").read_bytes())
+    checker.check(KEY, "rus")
+    requests = len(server.requests)
+    assert checker.check(KEY, "rus").outcome == "not_modified"
+    assert len(server.requests) == requests + 1  # an unchanged text does not ask for the history
+    with db.transaction() as session:
+        (edition,) = editions.list_editions(session, KEY, "rus")
+    assert edition.edition_date == date(2024, 7, 5)
