@@ -12,7 +12,6 @@ import hashlib
 import json
 import zlib
 from datetime import UTC, date, datetime
-from typing import Any
 
 from sqlalchemy import delete, func, or_
 from sqlmodel import Session, col, select
@@ -119,7 +118,6 @@ def save_edition(
     origin: str = "fetch",
     edition_date: date | None = None,
     snapshot_id: int | None = None,
-    meta: dict[str, Any] | None = None,
 ) -> int | None:
     """Record `doc` as the next edition and return its id, or None when its content is unchanged."""
     h = content_hash(doc)
@@ -127,9 +125,10 @@ def save_edition(
     if latest is not None and latest.content_hash == h:
         return None
     seq = latest.seq + 1 if latest else 1
-    full_meta = dict(meta or {})
-    full_meta["amendments"] = [a.to_dict() for a in doc.amendments]
-    full_meta["scheduled"] = [a.to_dict() for a in doc.scheduled]
+    meta = {
+        "amendments": [a.to_dict() for a in doc.amendments],
+        "scheduled": [a.to_dict() for a in doc.scheduled],
+    }
     edition = m.Edition(
         document_key=key,
         language=language,
@@ -141,7 +140,7 @@ def save_edition(
         requisites=doc.requisites,
         origin=origin,
         snapshot_id=snapshot_id,
-        meta=json.dumps(full_meta, ensure_ascii=False),
+        meta=json.dumps(meta, ensure_ascii=False),
     )
     session.add(edition)
     session.flush()
@@ -447,11 +446,6 @@ def load_document(session: Session, edition: EditionInfo) -> Document:
         scheduled=[Amendment.from_dict(a) for a in meta.get("scheduled", [])],
         amendments=[Amendment.from_dict(a) for a in meta.get("amendments", [])],
     )
-
-
-def edition_meta(session: Session, edition: EditionInfo) -> dict[str, Any]:
-    row = session.get(m.Edition, edition.id)
-    return json.loads(row.meta) if row else {}
 
 
 # ---- changes and flags ----------------------------------------------------------------------------
