@@ -164,6 +164,14 @@ class Drafts:
 
 
 @dataclass(frozen=True, config=STRICT)
+class Web:
+    """`zanwatch serve`; `public_url` is where digests, webhooks and feeds send readers (permalinks)."""
+
+    public_url: HttpUrl = "http://127.0.0.1:8000"
+    feed_entries: Positive = 50
+
+
+@dataclass(frozen=True, config=STRICT)
 class Sources:
     adilet_base_url: HttpUrl = "https://old.adilet.zan.kz"
     adilet_api_url: HttpUrl = "https://adilet.zan.kz"
@@ -195,6 +203,7 @@ class Settings:
     smtp: Smtp = dataclasses.field(default_factory=Smtp)
     webhooks: Webhooks = dataclasses.field(default_factory=Webhooks)
     drafts: Drafts = dataclasses.field(default_factory=Drafts)
+    web: Web = dataclasses.field(default_factory=Web)
     watch: tuple[WatchEntry, ...] = ()
 
 
