@@ -298,6 +298,7 @@ def _record_amendments(session: Session, key: str, language: str, edition_id: in
                 eid=eid,
                 digest=d,
                 kind=a.kind,
+                scheduled=a.scheduled,
                 text=a.text,
                 act_id=a.act_id,
                 act_number=a.act_number,
@@ -495,6 +496,10 @@ def save_changes(
                     matched=json.dumps(list(f.matched), ensure_ascii=False),
                     eid=f.eid,
                     snippet=f.snippet,
+                    direction=f.direction,
+                    old_value=f.old_value,
+                    new_value=f.new_value,
+                    unit=f.unit,
                 )
             )
     session.flush()
