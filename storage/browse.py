@@ -11,12 +11,12 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import Session, col, or_, select
 
 from storage import models as m
-from tracker.model import Amendment, Change, Flag, Provision
+from tracker.model import Amendment, Change, Direction, Flag, Provision
 
 _KIND_BY_PREFIX = (("art_", "article"), ("preamble", "preamble"))
 
@@ -84,6 +84,10 @@ def _flag(row: m.Flag) -> Flag:
         matched=tuple(json.loads(row.matched)),
         eid=row.eid,
         snippet=row.snippet,
+        direction=cast(Direction, row.direction),  # stored from the same Literal
+        old_value=row.old_value,
+        new_value=row.new_value,
+        unit=row.unit,
     )
 
 

@@ -24,14 +24,13 @@ from storage.flags import list_flags
 from tracker import i18n
 from tracker.config import Settings
 from tracker.errors import InputError, NotFound
-from tracker.model import SEVERITIES, Watch
+from tracker.model import DIRECTIONS, SEVERITIES, Watch
 from tracker.render.html import render_change
 from tracker.rules import THEMES
 from tracker.web import links
 from tracker.web.app import session, settings_of
 
 DOMAIN = "web"
-DIRECTIONS = ("restricts", "relaxes", "neutral")
 COOKIE = "ui"
 
 router = APIRouter()
