@@ -62,20 +62,25 @@ def add_pending(session: Session, channel: str, pairs: list[tuple[int, int]]) ->
 
 
 def due(session: Session, channel: str, now: datetime, limit: int | None = None) -> list[Delivery]:
-    """Pending rows whose time has come, for subscribers still enabled on the channel, oldest event first."""
+    """Pending rows whose time has come, for subscribers whose endpoint on the channel is enabled, oldest
+    event first."""
     query = (
         select(m.Delivery, m.Subscriber.name)
         .join(m.Subscriber, col(m.Subscriber.id) == col(m.Delivery.subscriber_id))
+        .join(
+            m.Endpoint,
+            (col(m.Endpoint.subscriber_id) == col(m.Delivery.subscriber_id))
+            & (col(m.Endpoint.channel) == col(m.Delivery.channel)),
+        )
         .where(
             m.Delivery.channel == channel,
             m.Delivery.status == "pending",
             col(m.Delivery.next_attempt_at) <= now,
             col(m.Subscriber.enabled).is_(True),
+            col(m.Endpoint.enabled).is_(True),
         )
         .order_by(col(m.Delivery.event_id), col(m.Delivery.id))
     )
-    if channel == "webhook":
-        query = query.where(col(m.Subscriber.webhook_enabled).is_(True))
     if limit is not None:
         query = query.limit(limit)
     return [_view(row, name) for row, name in session.exec(query)]

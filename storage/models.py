@@ -177,9 +177,6 @@ class Subscriber(SQLModel, table=True):
     __tablename__ = "subscriber"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True, unique=True, max_length=128)
-    email: str | None = Field(default=None, max_length=320)
-    webhook_url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    secret: str | None = Field(default=None, max_length=128)
     documents: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     tags: str = Field(default="", max_length=256)
     themes: str = Field(default="", max_length=512)
@@ -187,7 +184,23 @@ class Subscriber(SQLModel, table=True):
     digest: str = Field(default="daily", max_length=16)
     languages: str = Field(default="", max_length=32)
     enabled: bool = True
-    webhook_enabled: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Endpoint(SQLModel, table=True):
+    """Where one subscriber is reached on one channel: an e-mail address, a webhook URL, a Telegram chat.
+
+    `enabled` and `dead_letters` belong to the endpoint: repeated dead letters disable one channel only.
+    """
+
+    __tablename__ = "endpoint"
+    __table_args__ = (UniqueConstraint("subscriber_id", "channel"),)
+    id: int | None = Field(default=None, primary_key=True)
+    subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
+    channel: str = Field(max_length=16)
+    address: str = Field(sa_column=Column(Text, nullable=False))
+    secret: str | None = Field(default=None, max_length=128)
+    enabled: bool = True
     dead_letters: int = 0
     created_at: datetime = Field(default_factory=utcnow)
 

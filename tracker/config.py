@@ -164,6 +164,25 @@ class Drafts:
 
 
 @dataclass(frozen=True, config=STRICT)
+class Telegram:
+    """The Telegram channel: the bot token comes from the environment variable `token_env`; tests point
+    `api_base_url` at a local fake Bot API. Retries follow the same policy fields as webhooks."""
+
+    token_env: Text = "ZANWATCH_TELEGRAM_TOKEN"
+    api_base_url: HttpUrl = "https://api.telegram.org"
+    timeout_s: Seconds = 10.0
+    max_attempts: Positive = 12
+    backoff_base_s: Delay = 30.0
+    backoff_max_s: Delay = 6 * 3600.0
+    disable_after_dead_letters: Positive = 5
+    concurrency: Positive = 4
+
+    @property
+    def token(self) -> str | None:
+        return os.environ.get(self.token_env)
+
+
+@dataclass(frozen=True, config=STRICT)
 class Web:
     """`zanwatch serve`; `public_url` is where digests, webhooks and feeds send readers (permalinks)."""
 
@@ -204,6 +223,7 @@ class Settings:
     webhooks: Webhooks = dataclasses.field(default_factory=Webhooks)
     drafts: Drafts = dataclasses.field(default_factory=Drafts)
     web: Web = dataclasses.field(default_factory=Web)
+    telegram: Telegram = dataclasses.field(default_factory=Telegram)
     watch: tuple[WatchEntry, ...] = ()
 
 

@@ -19,8 +19,9 @@ from sqlmodel import select
 from storage import models as m
 from storage import subscribers, watchlist
 from storage.db import Database
+from storage.subscribers import Endpoint
 from tracker.model import Watch
-from tracker.notify.subscribers import new_subscriber
+from tracker.notify.subscribers import new_secret, new_subscriber
 from tracker.replay import ReplayServer
 
 ADILET = Path(__file__).resolve().parents[1] / "fixtures" / "adilet"
@@ -108,7 +109,7 @@ def test_run_records_delivers_and_stops_cleanly_on_sigterm(
     with db.transaction() as session:
         watchlist.add(session, Watch(KEY, "Referendum law", ("rus",), ("constitution",)))
         subscribers.add(
-            session, new_subscriber("partner", webhook_url=receiver.url, allow_hosts=["127.0.0.1"])
+            session, new_subscriber("partner", endpoints=[Endpoint("webhook", receiver.url, new_secret())])
         )
 
     def editions() -> int:

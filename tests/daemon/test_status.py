@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from storage import deliveries, events, health, subscribers, watchlist
 from storage.db import Database
+from storage.subscribers import Endpoint
 from tracker.model import Watch
-from tracker.notify.subscribers import new_subscriber
+from tracker.notify.subscribers import new_secret, new_subscriber
 
 KEY = "adilet:Z950002592_"
 
@@ -19,7 +20,12 @@ def test_status_shows_failures_degradation_pending_deliveries_and_next_runs(cli,
         for _ in range(3):
             health.failed(session, KEY, "rus", "suspect", "CAPTCHA page")
         health.mark_degraded(session, KEY, "rus")
-        sub = subscribers.add(session, new_subscriber("partner", webhook_url="https://partner.example/hook"))
+        sub = subscribers.add(
+            session,
+            new_subscriber(
+                "partner", endpoints=[Endpoint("webhook", "https://partner.example/hook", new_secret())]
+            ),
+        )
         event_id = events.append(session, "edition.created", {"document": {"key": KEY}}, KEY)
         deliveries.add_pending(session, "webhook", [(sub.id, event_id)])
     db.dispose()

@@ -18,6 +18,7 @@ from storage.db import Database
 from storage.subscribers import Subscriber
 from tracker.config import Settings
 from tracker.notify import events as ev
+from tracker.notify.channels import channel
 from tracker.notify.subscribers import new_subscriber
 
 NGO_LAW = "adilet:Z010000142_"
@@ -91,12 +92,23 @@ class Receiver:
         self.server.server_close()
 
 
-def add_subscriber(db: Database, settings: Settings, name: str, **kw: Any) -> Subscriber:
+def add_subscriber(
+    db: Database,
+    settings: Settings,
+    name: str,
+    *,
+    email: str | None = None,
+    webhook_url: str | None = None,
+    **kw: Any,
+) -> Subscriber:
+    """A subscriber added as `subscribers add` does: each address validated by its channel."""
+    addresses = {"email": email, "webhook": webhook_url}
+    endpoints = [channel(kind, settings).endpoint(a) for kind, a in addresses.items() if a]
     with db.transaction() as session:
         sub = new_subscriber(
             name,
+            endpoints=endpoints,
             known_documents={w.key for w in watchlist.all_watches(session)},
-            allow_hosts=settings.webhooks.allow_hosts,
             **kw,
         )
         return subscribers.add(session, sub)

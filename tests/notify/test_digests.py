@@ -102,7 +102,8 @@ def test_law_text_with_markup_arrives_escaped(watched, make_settings, smtp_serve
 def test_line_breaks_in_a_name_cannot_inject_headers(watched, make_settings, smtp_server):
     settings = make_settings(smtp_port=smtp_server.port)
     evil = subscribers.Subscriber(
-        "evil\r\nBcc: victim@example.org\r\nX-Injected: yes", email="evil@example.org"
+        "evil\r\nBcc: victim@example.org\r\nX-Injected: yes",
+        (subscribers.Endpoint("email", "evil@example.org"),),
     )
     with watched.transaction() as session:  # stored directly: `subscribers add` refuses such a name
         subscribers.add(session, evil)

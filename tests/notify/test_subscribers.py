@@ -79,7 +79,7 @@ def test_unknown_subscriber_is_one_line(zw):
 
 
 def _sub(**kw) -> subscribers.Subscriber:
-    return subscribers.Subscriber("s", email="s@example.org", **kw)
+    return subscribers.Subscriber("s", (subscribers.Endpoint("email", "s@example.org"),), **kw)
 
 
 TAGS = {NGO_LAW: ("ngo",), ASSEMBLY_LAW: ("assembly",)}

@@ -142,7 +142,8 @@ def test_loopback_targets_are_refused_without_the_allow_list(watched, make_setti
     settings = make_settings(allow_hosts=())
     with watched.transaction() as session:  # stored directly: `subscribers add` would refuse it already
         subscribers.add(
-            session, subscribers.Subscriber("local", webhook_url=receiver.url(), secret="whsec_AAAA")
+            session,
+            subscribers.Subscriber("local", (subscribers.Endpoint("webhook", receiver.url(), "whsec_AAAA"),)),
         )
     publish(watched, ev.provision_changed(document(), 3, change()))
 

@@ -12,7 +12,8 @@ from rich.table import Table
 from storage import deliveries, subscribers, watchlist
 from tracker.cli.app import app, console, database, settings
 from tracker.errors import InputError
-from tracker.notify import deliver_once, digests, webhooks
+from tracker.notify import deliver_once, digests
+from tracker.notify.channels import channel
 from tracker.notify.subscribers import new_secret, new_subscriber, split_list
 
 subscribers_app = typer.Typer(help="Subscribers: e-mail digests and webhooks.", no_args_is_help=True)
@@ -28,6 +29,7 @@ def subscribers_add(
     name: str = typer.Argument(..., help="A unique name, e.g. the organisation."),
     email: str | None = typer.Option(None, "--email", help="Address for the digest."),
     webhook: str | None = typer.Option(None, "--webhook", help="https:// URL that receives signed events."),
+    telegram: str | None = typer.Option(None, "--telegram", help="Telegram chat id the bot posts to."),
     documents: str | None = typer.Option(None, "--documents", help="Comma-separated watched keys."),
     tags: str | None = typer.Option(None, "--tags", help="Comma-separated tags (instead of --documents)."),
     themes: str | None = typer.Option(None, "--themes", help="Comma-separated themes, e.g. assembly,media."),
@@ -37,11 +39,12 @@ def subscribers_add(
 ) -> None:
     """Add a subscriber. A webhook's signing secret is printed once: store it now."""
     cfg = settings()
+    addresses = {"email": email, "webhook": webhook, "telegram": telegram}
+    endpoints = [channel(kind, cfg).endpoint(a) for kind, a in addresses.items() if a is not None]
     with database().transaction() as session:
         sub = new_subscriber(
             name,
-            email=email,
-            webhook_url=webhook,
+            endpoints=endpoints,
             documents=split_list(documents),
             tags=split_list(tags),
             themes=split_list(themes),
@@ -49,7 +52,6 @@ def subscribers_add(
             digest=digest,
             languages=split_list(lang),
             known_documents={w.key for w in watchlist.all_watches(session)},
-            allow_hosts=cfg.webhooks.allow_hosts,
         )
         subscribers.add(session, sub)
     console.print(f"Added subscriber {escape(sub.name)}.")
@@ -59,18 +61,17 @@ def subscribers_add(
 
 @subscribers_app.command("list")
 def subscribers_list() -> None:
-    """Subscribers and their filters (never their secrets)."""
+    """Subscribers, their endpoints and filters (never their secrets)."""
     with database().transaction() as session:
         subs = subscribers.all_subscribers(session)
-    table = Table("name", "e-mail", "webhook", "filter", "themes", "min", "digest", "lang", "state")
+    table = Table("name", "endpoints", "filter", "themes", "min", "digest", "lang", "state")
     for s in subs:
-        state = "disabled" if not s.enabled else "ok"
-        if s.webhook_url and not s.webhook_enabled:
-            state = f"webhook disabled ({s.dead_letters} dead)"
+        off = [f"{e.channel} disabled ({e.dead_letters} dead)" for e in s.endpoints if not e.enabled]
+        state = "disabled" if not s.enabled else "; ".join(off) or "ok"
         scope = ",".join(s.documents) or (f"tags: {','.join(s.tags)}" if s.tags else "all")
-        cells = (s.name, s.email or "", s.webhook_url or "", scope, ",".join(s.themes) or "all",
-                 s.min_severity, s.digest, ",".join(s.languages) or "all", state)
-        table.add_row(*(escape(c) for c in cells))
+        reach = "\n".join(f"{e.channel}: {e.address}" for e in s.endpoints)
+        cells = [s.name, reach, scope, ",".join(s.themes) or "all", s.min_severity, s.digest]
+        table.add_row(*(escape(c) for c in [*cells, ",".join(s.languages) or "all", state]))
     console.print(table)
 
 
@@ -89,16 +90,19 @@ def subscribers_rotate_secret(name: str) -> None:
     with database().transaction() as session:
         if not subscribers.get(session, name).webhook_url:
             raise InputError(f"subscriber {name!r} has no webhook, so no signing secret")
-        subscribers.set_secret(session, name, secret)
+        subscribers.set_secret(session, name, "webhook", secret)
     _show_secret(secret)
 
 
-@subscribers_app.command("enable-webhook")
-def subscribers_enable_webhook(name: str) -> None:
-    """Turn a webhook disabled after dead letters back on; its pending deliveries resume."""
+@subscribers_app.command("enable")
+def subscribers_enable(
+    name: str, channel_name: str = typer.Argument(..., metavar="CHANNEL", help="webhook, telegram or email.")
+) -> None:
+    """Turn an endpoint disabled after dead letters back on; its pending deliveries resume."""
+    channel(channel_name, settings())  # refuses an unknown channel
     with database().transaction() as session:
-        subscribers.set_webhook_enabled(session, name, True)
-    console.print(f"Webhook of {escape(name)} enabled.")
+        subscribers.set_endpoint_enabled(session, name, channel_name, True)
+    console.print(f"{escape(channel_name)} endpoint of {escape(name)} enabled.")
 
 
 @deliveries_app.command("list")
@@ -125,8 +129,12 @@ def deliveries_list(
 
 @deliveries_app.command("retry")
 def deliveries_retry(delivery_id: int = typer.Argument(..., metavar="ID")) -> None:
-    """Send a failed, dead or pending webhook delivery again now, with a fresh set of attempts."""
-    d = webhooks.retry(settings(), database(), delivery_id)
+    """Send a failed, dead or pending delivery (webhook, Telegram) again now, with fresh attempts."""
+    with database().transaction() as session:
+        made_on = deliveries.get(session, delivery_id).channel
+    if made_on == "email":
+        raise InputError(f"delivery {delivery_id} is an e-mail digest: use `zanwatch digest send`")
+    d = channel(made_on, settings()).retry(database(), delivery_id)
     detail = f" ({d.last_error})" if d.last_error else ""
     console.print(f"Delivery {d.id} to {escape(d.subscriber)}: {d.status}{escape(detail)}")
 

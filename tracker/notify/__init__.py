@@ -1,32 +1,21 @@
-"""Outbox events, webhooks and e-mail digests. `deliver_once` is what the daemon calls on each tick."""
+"""Outbox events and their delivery on every registered channel (`tracker.notify.channels`).
+`deliver_once` is what the daemon calls on each tick."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from storage.db import Database
 from tracker.config import Settings
-from tracker.notify import digests, webhooks
+from tracker.notify import digests, telegram, webhooks  # noqa: F401  (register the channels)
+from tracker.notify.channels import CHANNELS, Summary
 
 
-@dataclass(frozen=True)
-class DeliverySummary:
-    webhooks: webhooks.WebhookSummary
-    digests: digests.DigestSummary
+class DeliverySummary(dict[str, Summary]):
+    """Channel name → what one pass did on it."""
 
     def line(self) -> str:
-        w, d = self.webhooks, self.digests
-        disabled = f", endpoints disabled: {', '.join(w.disabled)}" if w.disabled else ""
-        return (
-            f"webhooks: {w.delivered} delivered, {w.retrying} to retry, {w.failed} failed, {w.dead} dead"
-            f"{disabled}; digests: {d.sent} sent, {d.failed} failed"
-        )
+        return "; ".join(summary.line(name) for name, summary in self.items())
 
 
-def deliver_once(settings: Settings, db: Database, now: datetime | None = None) -> DeliverySummary:
-    """Send every due webhook delivery once, then every due digest."""
-    return DeliverySummary(
-        webhooks.deliver_webhooks(settings, db),
-        digests.send_digests(settings, db, now=now),
-    )
+def deliver_once(settings: Settings, db: Database) -> DeliverySummary:
+    """One pass over every channel: due events on per-event channels, then due digests."""
+    return DeliverySummary((name, cls(settings).deliver(db)) for name, cls in CHANNELS.items())

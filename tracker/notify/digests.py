@@ -30,10 +30,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from storage import deliveries, events, subscribers, watchlist
 from storage.db import Database
 from storage.events import StoredEvent
-from storage.subscribers import Subscriber
+from storage.subscribers import Endpoint, Subscriber
 from tracker.config import Schedule, Settings, Smtp
 from tracker.errors import NotFound
-from tracker.notify.subscribers import matches, relevant_flags
+from tracker.notify.channels import Channel, register
+from tracker.notify.subscribers import matches, relevant_flags, validate_email
 
 CHANNEL = "email"
 SEVERITY_COLOURS = {"critical": "#7f1d1d", "high": "#b91c1c", "medium": "#c2410c", "low": "#a16207"}
@@ -91,6 +92,22 @@ class DigestSummary:
             setattr(self, outcome, getattr(self, outcome) + 1)
         if error:
             self.errors.append(error)
+
+    def line(self, channel: str) -> str:
+        return f"{channel} digests: {self.sent} sent, {self.failed} failed"
+
+
+@register
+class EmailChannel(Channel):
+    """E-mail: not one message per event but a digest per subscriber and period."""
+
+    name = CHANNEL
+
+    def endpoint(self, address: str) -> Endpoint:
+        return Endpoint(CHANNEL, validate_email(address))
+
+    def deliver(self, db: Database) -> DigestSummary:
+        return send_digests(self.settings, db)
 
 
 def send_digests(

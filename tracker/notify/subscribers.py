@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from storage.subscribers import Subscriber
+from storage.subscribers import Endpoint, Subscriber
 from tracker.errors import InputError
 from tracker.keys import check_tags, parse_key
 from tracker.model import LANGUAGES, SEVERITIES
@@ -34,8 +34,7 @@ _EMAIL = re.compile(
 def new_subscriber(
     name: str,
     *,
-    email: str | None = None,
-    webhook_url: str | None = None,
+    endpoints: Iterable[Endpoint],
     documents: Iterable[str] = (),
     tags: Iterable[str] = (),
     themes: Iterable[str] = (),
@@ -43,14 +42,15 @@ def new_subscriber(
     digest: str = "daily",
     languages: Iterable[str] = (),
     known_documents: Collection[str] = (),
-    allow_hosts: Collection[str] = (),
 ) -> Subscriber:
-    """A validated subscriber ready to store; InputError names the first bad value."""
+    """A validated subscriber ready to store (endpoints come validated from their channels); InputError
+    names the first bad value."""
     name = name.strip()
     if not name or len(name) > 128 or _CONTROL.search(name):
         raise InputError("subscriber name must be 1-128 characters without line breaks or control characters")
-    if not email and not webhook_url:
-        raise InputError("give --email ADDRESS, --webhook URL or both")
+    endpoints = tuple(endpoints)
+    if not endpoints:
+        raise InputError("give at least one endpoint: --email ADDRESS, --webhook URL or --telegram CHAT_ID")
     documents, tags = tuple(documents), tuple(tags)
     if documents and tags:
         raise InputError("choose --documents or --tags, not both")
@@ -67,9 +67,7 @@ def new_subscriber(
     _choices("digest", (digest,), DIGESTS)
     return Subscriber(
         name=name,
-        email=validate_email(email) if email else None,
-        webhook_url=validate_webhook_url(webhook_url, allow_hosts) if webhook_url else None,
-        secret=new_secret() if webhook_url else None,
+        endpoints=endpoints,
         documents=documents,
         tags=tags,
         themes=tuple(themes),

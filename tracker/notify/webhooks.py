@@ -1,136 +1,72 @@
-"""Webhook delivery per Standard Webhooks, at least once.
+"""Webhooks per Standard Webhooks: each event POSTed signed, through the shared at-least-once engine
+(`tracker.notify.delivery`), which logs, retries and dead-letters.
 
-Each run first records a pending `Delivery` per (subscriber, matching event) — committed before any
-request — then sends what is due. A row turns "delivered" only after a 2xx, so a process killed mid-run
-re-sends on restart exactly the rows not yet marked, with the same `webhook-id` (the event id): receivers
-de-duplicate on it. Endpoints are served in parallel, each one's events in order. Network errors, 5xx and
-429 are retried with exponential backoff and jitter; other 4xx fail at once; the last retry makes a dead
-letter, and repeated dead letters disable the endpoint.
+Receivers de-duplicate on `webhook-id` (the event id). Network errors, 5xx and 429 are retried (honouring
+Retry-After); other 4xx fail at once.
 """
 
 from __future__ import annotations
 
 import json
-import random
 import threading
-from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import httpx
 from standardwebhooks import Webhook
 
-from storage import deliveries, events, subscribers, watchlist
+from storage import deliveries
 from storage.db import Database
 from storage.events import StoredEvent
-from storage.subscribers import Subscriber
+from storage.subscribers import Endpoint, Subscriber
 from tracker.config import Settings
 from tracker.config import Webhooks as WebhookConfig
-from tracker.errors import InputError
-from tracker.notify.events import publish, subscriber_disabled, with_id
-from tracker.notify.subscribers import matches
+from tracker.notify.channels import EventChannel, register
+from tracker.notify.delivery import EventSummary, Outcome
+from tracker.notify.events import with_id
+from tracker.notify.subscribers import new_secret, validate_webhook_url
 from tracker.notify.targets import Refused, resolve
 
 CHANNEL = "webhook"
 USER_AGENT = "ZanWatch-Webhooks/1"
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """One attempt's result: "delivered", "retry" (transient) or "failed" (permanent)."""
+@register
+class WebhookChannel(EventChannel):
+    name = CHANNEL
 
-    kind: str
-    status_code: int | None = None
-    error: str = ""
-    retry_after_s: float | None = None
+    @property
+    def policy(self) -> WebhookConfig:
+        return self.settings.webhooks
 
+    def endpoint(self, address: str) -> Endpoint:
+        url = validate_webhook_url(address, self.settings.webhooks.allow_hosts)
+        return Endpoint(CHANNEL, url, secret=new_secret())
 
-@dataclass
-class WebhookSummary:
-    delivered: int = 0
-    retrying: int = 0
-    failed: int = 0
-    dead: int = 0
-    disabled: list[str] = field(default_factory=list)
-
-    def tally(self, status: str, disabled: str | None) -> None:
-        name = "retrying" if status == "pending" else status
-        setattr(self, name, getattr(self, name) + 1)
-        if disabled:
-            self.disabled.append(disabled)
+    def sender(self) -> _Sender:
+        return _Sender(self.settings.webhooks)
 
 
-def deliver_webhooks(settings: Settings, db: Database) -> WebhookSummary:
-    """Enqueue new matching events, send every due delivery once, then move the watermarks."""
-    cfg, rng = settings.webhooks, random.Random()
-    scanned = enqueue(db)
-    started = datetime.now(UTC)  # rows enqueued above are due; rows rescheduled below are not
-    summary = WebhookSummary()
-    with _Clients(cfg) as clients, ThreadPoolExecutor(max_workers=max(1, cfg.concurrency)) as pool:
-        while True:
-            with db.transaction() as session:
-                batch = deliveries.due(session, CHANNEL, started, limit=cfg.concurrency * 32)
-                payloads = events.by_ids(session, {d.event_id for d in batch})
-                subs = {s.id: s for s in subscribers.all_subscribers(session)}
-            if not batch:
-                break
-            per_subscriber: dict[int, list[deliveries.Delivery]] = defaultdict(list)
-            for delivery in batch:
-                per_subscriber[delivery.subscriber_id].append(delivery)
-            futures = [
-                pool.submit(_serve, db, clients, subs[sid], rows, payloads, cfg, rng)
-                for sid, rows in per_subscriber.items()
-            ]
-            for future in futures:
-                for status, disabled in future.result():
-                    summary.tally(status, disabled)
-    _advance_watermarks(db, scanned)
-    return summary
+class _Sender:
+    def __init__(self, cfg: WebhookConfig):
+        self.cfg = cfg
+        self.clients = _Clients(cfg)
+
+    def send(self, sub: Subscriber, event: StoredEvent) -> Outcome:
+        return send(self.clients, sub, event, self.cfg)
+
+    def close(self) -> None:
+        self.clients.close()
+
+
+def deliver_webhooks(settings: Settings, db: Database) -> EventSummary:
+    """Send every due webhook delivery once."""
+    return WebhookChannel(settings).deliver(db)
 
 
 def retry(settings: Settings, db: Database, delivery_id: int) -> deliveries.Delivery:
-    """Give a delivery a fresh set of attempts and make the first one now."""
-    with db.transaction() as session:
-        delivery = deliveries.get(session, delivery_id)
-        if delivery.channel != CHANNEL:
-            raise InputError(f"delivery {delivery_id} is an e-mail digest: use `zanwatch digest send`")
-        delivery = deliveries.requeue(session, delivery_id, datetime.now(UTC))
-        sub = subscribers.by_id(session, delivery.subscriber_id)
-        event = events.by_ids(session, [delivery.event_id])[delivery.event_id]
-    with _Clients(settings.webhooks) as clients:
-        outcome = send(clients, sub, event, settings.webhooks)
-    _record(db, delivery, sub, outcome, settings.webhooks, random.Random())
-    with db.transaction() as session:
-        return deliveries.get(session, delivery_id)
-
-
-def enqueue(db: Database) -> dict[int, int]:
-    """Create pending rows for matching events past each webhook watermark; return id → scanned-up-to."""
-    with db.transaction() as session:
-        subs = [
-            s
-            for s in subscribers.all_subscribers(session, enabled_only=True)
-            if s.webhook_url and s.webhook_enabled and s.id is not None
-        ]
-        if not subs:
-            return {}
-        marks = {sid: mark for sid, (mark, _) in deliveries.watermarks(session, CHANNEL).items()}
-        low = min(marks.get(s.id, 0) for s in subs)  # type: ignore[arg-type]
-        top = events.latest_id(session)
-        new_events = [e for e in events.after(session, low) if e.id <= top]
-        known = deliveries.known_events(session, CHANNEL, low)
-        tags = {w.key: w.tags for w in watchlist.all_watches(session)}
-        pending = [
-            (s.id, e.id)
-            for s in subs
-            if s.id is not None
-            for e in new_events
-            if e.id > marks.get(s.id, 0) and (s.id, e.id) not in known and matches(s, e.payload, tags)
-        ]
-        deliveries.add_pending(session, CHANNEL, pending)
-        return {s.id: top for s in subs}  # type: ignore[misc]
+    """Give a webhook delivery a fresh set of attempts and make the first one now."""
+    return WebhookChannel(settings).retry(db, delivery_id)
 
 
 def send(clients: _Clients, sub: Subscriber, event: StoredEvent, cfg: WebhookConfig) -> Outcome:
@@ -162,17 +98,6 @@ def send(clients: _Clients, sub: Subscriber, event: StoredEvent, cfg: WebhookCon
         return Outcome("retry", error=f"{type(exc).__name__}: {exc}".strip())
 
 
-def backoff_s(
-    attempts: int, cfg: WebhookConfig, rng: random.Random, retry_after_s: float | None = None
-) -> float:
-    """Exponential backoff with equal jitter; a server's Retry-After is honoured up to backoff_max_s."""
-    delay = min(cfg.backoff_max_s, cfg.backoff_base_s * 2 ** (attempts - 1))
-    jittered = delay / 2 + rng.uniform(0, delay / 2)
-    if retry_after_s is not None:
-        jittered = max(jittered, min(retry_after_s, cfg.backoff_max_s))
-    return jittered
-
-
 class _Clients:
     """One HTTP client per target host: a pooled TLS connection is never reused for another name."""
 
@@ -200,10 +125,7 @@ class _Clients:
                 self._clients[host] = httpx.Client(timeout=self._cfg.timeout_s, follow_redirects=False)
             return self._clients[host]
 
-    def __enter__(self) -> _Clients:
-        return self
-
-    def __exit__(self, *_: object) -> None:
+    def close(self) -> None:
         for client in self._clients.values():
             client.close()
 
@@ -228,75 +150,3 @@ def _retry_after_s(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - datetime.now(UTC)).total_seconds()) if when.tzinfo else None
-
-
-def _record(
-    db: Database,
-    delivery: deliveries.Delivery,
-    sub: Subscriber,
-    outcome: Outcome,
-    cfg: WebhookConfig,
-    rng: random.Random,
-) -> tuple[str, str | None]:
-    """Store one attempt in its own transaction: what was confirmed stays confirmed if we die next.
-
-    Returns the new status and the subscriber's name if this dead letter disabled its endpoint.
-    """
-    now = datetime.now(UTC)
-    status, next_at = outcome.kind, None
-    if outcome.kind == "retry":
-        if delivery.attempts + 1 >= cfg.max_attempts:
-            status = "dead"
-        else:
-            status = "pending"
-            next_at = now + timedelta(
-                seconds=backoff_s(delivery.attempts + 1, cfg, rng, outcome.retry_after_s)
-            )
-    with db.transaction() as session:
-        deliveries.record(
-            session,
-            delivery.id,
-            status=status,
-            now=now,
-            error=outcome.error,
-            status_code=outcome.status_code,
-            next_attempt_at=next_at,
-        )
-        if status == "delivered":
-            subscribers.clear_dead_letters(session, delivery.subscriber_id)
-        elif status == "dead" and subscribers.count_dead_letter(
-            session, delivery.subscriber_id, cfg.disable_after_dead_letters
-        ):
-            reason = f"{cfg.disable_after_dead_letters} dead letters in a row; last: {outcome.error}"
-            publish(session, subscriber_disabled(sub.name, cfg.disable_after_dead_letters, reason))
-            return status, sub.name
-    return status, None
-
-
-def _serve(
-    db: Database,
-    clients: _Clients,
-    sub: Subscriber,
-    rows: list[deliveries.Delivery],
-    payloads: dict[int, StoredEvent],
-    cfg: WebhookConfig,
-    rng: random.Random,
-) -> list[tuple[str, str | None]]:
-    """One endpoint's due deliveries in event order, stopping if the endpoint gets disabled."""
-    results = []
-    for delivery in rows:
-        outcome = send(clients, sub, payloads[delivery.event_id], cfg)
-        results.append(_record(db, delivery, sub, outcome, cfg, rng))
-        if results[-1][1]:
-            break
-    return results
-
-
-def _advance_watermarks(db: Database, scanned: dict[int, int]) -> None:
-    """Move each watermark to just below its oldest pending delivery (or to what was scanned)."""
-    now = datetime.now(UTC)
-    with db.transaction() as session:
-        for sub_id, top in scanned.items():
-            oldest = deliveries.lowest_pending_event(session, sub_id, CHANNEL)
-            mark = top if oldest is None else min(top, oldest - 1)
-            deliveries.set_watermark(session, sub_id, CHANNEL, mark, now)
