@@ -80,6 +80,15 @@ class Drafts:
 
 
 @dataclass(frozen=True)
+class Queue:
+    """The PostgreSQL queue (`zanwatch scheduler`, `zanwatch worker`)."""
+
+    concurrency: int = 4
+    tick_seconds: float = 10.0
+    heartbeat_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
 class Settings:
     path: Path
     database_url: str
@@ -94,6 +103,7 @@ class Settings:
     drafts: Drafts
     public_url: str
     parliament_url: str
+    queue: Queue = Queue()
 
 
 def default_database_url() -> str:
@@ -174,4 +184,5 @@ def load(path: str | Path | None = None, database_url: str | None = None) -> Set
         drafts=_section(raw, "drafts", Drafts, chosen),
         public_url=raw.get("public_url", "https://adilet.zan.kz"),
         parliament_url=sources.get("parliament_url", "https://mazhilis.parlam.kz"),
+        queue=_section(raw, "queue", Queue, chosen),
     )
