@@ -101,7 +101,7 @@ class Daemon:
         self._every(self.timing.delivery_s, "deliver", self.work.deliver, "delivery")
         for period in DIGESTS:
             self.scheduler.add_job(
-                self._guarded(f"digest:{period}", lambda p=period: self.work.send_digests(p)),
+                self._guarded(f"digest:{period}", partial(self.work.send_digests, period)),
                 digest_trigger(self.settings, period),
                 id=f"digest:{period}",
                 executor="delivery",
