@@ -1,15 +1,15 @@
 """i14: the language a subscriber reads digests in (rus, kaz or eng)
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003_i14
+Revises: 0002_i12
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003_i14"
+down_revision = "0002_i12"
 branch_labels = None
 depends_on = None
 
