@@ -242,7 +242,7 @@ def build(
     if not chosen:
         return None
     language = check_language(sub.language)
-    words = _Words(language, _reasons(settings.rule_packs))
+    words = _Words(language, _reasons(tuple(settings.rules.packs)))
     laws: dict[str, LawView] = {}
     drafts: dict[str, DraftView] = {}
     for event in chosen:
