@@ -1,15 +1,15 @@
 """i14: the language a subscriber reads digests in (rus, kaz or eng)
 
-Revision ID: 0003_i14
-Revises: 0002_i12
+Revision ID: 0004_i14
+Revises: 0003_i11
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0003_i14"
-down_revision = "0002_i12"
+revision = "0004_i14"
+down_revision = "0003_i11"
 branch_labels = None
 depends_on = None
 
