@@ -250,25 +250,21 @@ def _parse_rule(pack: str, index: int, item: Any, themes: dict[str, str]) -> Rul
     def fail(what: str) -> RuleError:
         return RuleError(f"rule pack {pack!r}: rule {rule_id!r}: {what}")
 
-    kind = item.get("kind", "keyword")
-    if kind not in KINDS:
-        raise fail(f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
+    def choice(key: str, allowed: tuple[str, ...], default: str | None = None) -> str:
+        value = item.get(key, default)
+        if not isinstance(value, str) or value not in allowed:
+            raise fail(f"unknown {key} {value!r} (known: {', '.join(allowed)})")
+        return value
+
+    kind = choice("kind", tuple(KINDS), "keyword")
     module = KINDS[kind]
     known = _HEADER_KEYS | module.KEYS
     unknown = sorted(set(item) - known)
     if unknown:
         raise fail(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")
-    theme, severity, side = item.get("theme"), item.get("severity"), item.get("side", "any")
-    effect = item.get("effect", "topic")
-    choices = (
-        ("theme", theme, tuple(themes)),
-        ("severity", severity, SEVERITIES),
-        ("side", side, SIDES),
-        ("effect", effect, EFFECTS),
-    )
-    for key, value, allowed in choices:
-        if value not in allowed:
-            raise fail(f"unknown {key} {value!r} (known: {', '.join(allowed)})")
+
+    theme, severity = choice("theme", tuple(themes)), choice("severity", SEVERITIES)
+    side, effect = choice("side", SIDES, "any"), choice("effect", EFFECTS, "topic")
     description = item.get("description")
     if not isinstance(description, str) or not description.strip():
         raise fail("missing description")
