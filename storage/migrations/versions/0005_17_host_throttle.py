@@ -1,7 +1,7 @@
 """host_throttle: per-host rate-limit slot and circuit breaker shared by a cluster (issue 17)
 
-Revision ID: 0003_17
-Revises: 0002_i12
+Revision ID: 0005_17
+Revises: 0004_i14
 Create Date: 2026-12-02 12:18:36.122882
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision = "0003_17"
-down_revision = "0002_i12"
+revision = "0005_17"
+down_revision = "0004_i14"
 branch_labels = None
 depends_on = None
 
