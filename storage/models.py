@@ -183,6 +183,7 @@ class Subscriber(SQLModel, table=True):
     min_severity: str = Field(default="info", max_length=16)
     digest: str = Field(default="daily", max_length=16)
     languages: str = Field(default="", max_length=32)
+    language: str = Field(default="rus", max_length=8, sa_column_kwargs={"server_default": "rus"})
     enabled: bool = True
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -244,3 +245,14 @@ class SourceHealth(SQLModel, table=True):
     consecutive_failures: int = 0
     degraded: bool = False
     last_success_at: datetime | None = None
+
+
+class HostThrottle(SQLModel, table=True):
+    """A host's politeness state shared by every worker of a cluster (PostgreSQL): the next free request
+    slot of its rate limit and its circuit breaker. Times are the database server's clock."""
+
+    __tablename__ = "host_throttle"
+    host: str = Field(primary_key=True, max_length=255)
+    next_slot: datetime = Field(default_factory=utcnow)
+    failures: int = 0
+    open_until: datetime | None = None

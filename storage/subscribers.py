@@ -34,6 +34,8 @@ class Subscriber:
     min_severity: str = "info"
     digest: str = "daily"
     languages: tuple[str, ...] = ()
+    language: str = "rus"
+    """The language digests are written in; `languages` filters which documents' events are included."""
     enabled: bool = True
     id: int | None = None
     created_at: datetime | None = None
@@ -84,6 +86,7 @@ def add(session: Session, sub: Subscriber) -> Subscriber:
         min_severity=sub.min_severity,
         digest=sub.digest,
         languages=",".join(sub.languages),
+        language=sub.language,
         enabled=sub.enabled,
     )
     session.add(row)
@@ -200,6 +203,7 @@ def _view(session: Session, row: m.Subscriber) -> Subscriber:
         min_severity=row.min_severity,
         digest=row.digest,
         languages=_split(row.languages),
+        language=row.language,
         enabled=row.enabled,
         created_at=row.created_at,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -35,7 +36,10 @@ def subscribers_add(
     themes: str | None = typer.Option(None, "--themes", help="Comma-separated themes, e.g. assembly,media."),
     min_severity: str = typer.Option("info", "--min-severity", help="info, low, medium, high or critical."),
     digest: str = typer.Option("daily", "--digest", help="daily, weekly or immediate."),
-    lang: str | None = typer.Option(None, "--lang", help="Comma-separated languages: rus, kaz, eng."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Only documents in these languages (comma-separated: rus, kaz, eng)."
+    ),
+    language: str = typer.Option("rus", "--language", help="The digest's language: rus, kaz or eng."),
 ) -> None:
     """Add a subscriber. A webhook's signing secret is printed once: store it now."""
     cfg = settings()
@@ -51,6 +55,7 @@ def subscribers_add(
             min_severity=min_severity,
             digest=digest,
             languages=split_list(lang),
+            language=language,
             known_documents={w.key for w in watchlist.all_watches(session)},
         )
         subscribers.add(session, sub)
@@ -64,14 +69,15 @@ def subscribers_list() -> None:
     """Subscribers, their endpoints and filters (never their secrets)."""
     with database().transaction() as session:
         subs = subscribers.all_subscribers(session)
-    table = Table("name", "endpoints", "filter", "themes", "min", "digest", "lang", "state")
+    table = Table("name", "endpoints", "filter", "themes", "min", "digest", "lang", "reads", "state")
     for s in subs:
         off = [f"{e.channel} disabled ({e.dead_letters} dead)" for e in s.endpoints if not e.enabled]
         state = "disabled" if not s.enabled else "; ".join(off) or "ok"
         scope = ",".join(s.documents) or (f"tags: {','.join(s.tags)}" if s.tags else "all")
         reach = "\n".join(f"{e.channel}: {e.address}" for e in s.endpoints)
         cells = [s.name, reach, scope, ",".join(s.themes) or "all", s.min_severity, s.digest]
-        table.add_row(*(escape(c) for c in [*cells, ",".join(s.languages) or "all", state]))
+        cells += [",".join(s.languages) or "all", s.language, state]
+        table.add_row(*(escape(c) for c in cells))
     console.print(table)
 
 
@@ -143,9 +149,14 @@ def deliveries_retry(delivery_id: int = typer.Argument(..., metavar="ID")) -> No
 def digest_preview(
     subscriber: str,
     output: Path | None = typer.Option(None, "--output", help="Write the HTML part here."),
+    since: datetime | None = typer.Option(
+        None, "--since", formats=["%Y-%m-%d"], help="Past events from this day (YYYY-MM-DD) on."
+    ),
+    last: int | None = typer.Option(None, "--last", help="The last N events for this subscriber."),
 ) -> None:
-    """Show the digest the subscriber would get now, without sending it."""
-    digest = digests.preview(settings(), database(), subscriber)
+    """Show the digest the subscriber would get now, or over past events; nothing is sent or moved."""
+    day = since.date() if since else None
+    digest = digests.preview(settings(), database(), subscriber, since=day, last=last)
     if digest is None:
         console.print(f"Nothing new for {escape(subscriber)}.")
         return

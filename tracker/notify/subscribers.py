@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from storage.subscribers import Endpoint, Subscriber
 from tracker.errors import InputError
+from tracker.i18n import DEFAULT_LANGUAGE, check_language
 from tracker.keys import check_tags, parse_key
 from tracker.model import LANGUAGES, SEVERITIES
 from tracker.notify.events import SUBSCRIBER_TYPES
@@ -41,6 +42,7 @@ def new_subscriber(
     min_severity: str = "info",
     digest: str = "daily",
     languages: Iterable[str] = (),
+    language: str = DEFAULT_LANGUAGE,
     known_documents: Collection[str] = (),
 ) -> Subscriber:
     """A validated subscriber ready to store (endpoints come validated from their channels); InputError
@@ -74,6 +76,7 @@ def new_subscriber(
         min_severity=min_severity,
         digest=digest,
         languages=tuple(languages),
+        language=check_language(language),
     )
 
 

@@ -60,7 +60,7 @@ class _Sender:
         self.client = httpx.Client(timeout=cfg.timeout_s)
 
     def send(self, sub: Subscriber, event: StoredEvent) -> Outcome:
-        text = message(event.payload, sub.languages[0] if sub.languages else "rus", self.public_url)
+        text = message(event.payload, sub.language, self.public_url)
         token = self.cfg.token
         if not token:
             return Outcome("retry", error=f"no bot token: set the environment variable {self.cfg.token_env}")
