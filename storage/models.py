@@ -234,3 +234,14 @@ class SourceHealth(SQLModel, table=True):
     consecutive_failures: int = 0
     degraded: bool = False
     last_success_at: datetime | None = None
+
+
+class HostThrottle(SQLModel, table=True):
+    """A host's politeness state shared by every worker of a cluster (PostgreSQL): the next free request
+    slot of its rate limit and its circuit breaker. Times are the database server's clock."""
+
+    __tablename__ = "host_throttle"
+    host: str = Field(primary_key=True, max_length=255)
+    next_slot: datetime = Field(default_factory=utcnow)
+    failures: int = 0
+    open_until: datetime | None = None
