@@ -1,7 +1,7 @@
 """change pairs: a run of articles renumbered alike is one change
 
-Revision ID: 0005_i12
-Revises: 0004_i14
+Revision ID: 0006_i12
+Revises: 0005_17
 Create Date: 2026-12-02 13:00:00
 
 A uniform renumbering of unchanged articles (10–16 → 11–17) is stored as one change whose `pairs` lists
@@ -11,8 +11,8 @@ every (old_eid, new_eid, old_num, new_num); other changes have an empty list.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_i12"
-down_revision = "0004_i14"
+revision = "0006_i12"
+down_revision = "0005_17"
 branch_labels = None
 depends_on = None
 
