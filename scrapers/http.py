@@ -5,7 +5,9 @@ backoff and full jitter on transient failures, Retry-After honoured) and strict 
 circuit breaker that stops hammering a failing host) and bounded: the decoded body may not exceed
 `politeness.max_body_mib` (counted while it streams in, so a gzip bomb never inflates in memory), every
 request must complete within `politeness.timeout_s` even when the server keeps trickling bytes, and
-`cancel()` stops a fetch in flight within a fraction of a second (the daemon's SIGTERM). It returns bodies
+`cancel()` stops a fetch in flight within a fraction of a second (the daemon's SIGTERM). The rate limit
+and the breaker live in a `Throttle`: in this process by default, or shared by a whole cluster
+(`storage.throttle`). It returns bodies
 unchanged: deciding that a 200 page is really a CAPTCHA or a JavaScript shell is the parser's job.
 """
 
@@ -26,6 +28,7 @@ from types import TracebackType
 import httpcore
 import httpx
 
+from scrapers.throttle import LocalThrottle, Throttle
 from tracker.config import Politeness
 from tracker.errors import ConfigError, FetchError, ZanWatchError
 
@@ -176,12 +179,6 @@ def _bounded_transport(verify: ssl.SSLContext | bool, bounds: _Bounds) -> httpx.
     return transport
 
 
-@dataclass
-class _Breaker:
-    failures: int = 0
-    open_until: float = 0.0
-
-
 def _retryable_status(status: int) -> bool:
     return status == 429 or 500 <= status <= 599
 
@@ -245,8 +242,9 @@ def _ssl_context(ca_bundle: str | None) -> ssl.SSLContext | bool:
 class Fetcher:
     """A sync HTTP client shared by all scrapers; safe to call from several threads.
 
-    `sleep`, `clock` and `rng` are injectable so tests can assert the waits without waiting; the default
-    sleep ends early when the fetcher is cancelled.
+    `sleep`, `clock` and `rng` are injectable so tests can assert the waits without waiting (the default
+    sleep ends early when the fetcher is cancelled); `throttle` holds the per-host rate limit and circuit
+    breaker (this process's own unless given).
     """
 
     def __init__(
@@ -257,15 +255,13 @@ class Fetcher:
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
+        throttle: Throttle | None = None,
     ) -> None:
         self._politeness = politeness
         self._bounds = _Bounds()
         self._sleep = sleep or self._wait
-        self._clock = clock
         self._rng = rng
-        self._lock = threading.Lock()
-        self._next_slot: dict[str, float] = {}
-        self._breakers: dict[str, _Breaker] = {}
+        self._throttle = throttle or LocalThrottle(clock)
         verify = _ssl_context(politeness.ca_bundle)
         self._client = httpx.Client(
             transport=transport or _bounded_transport(verify, self._bounds),
@@ -274,7 +270,7 @@ class Fetcher:
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             headers={"User-Agent": politeness.user_agent, "Accept-Encoding": ", ".join(_WBITS)},
-            event_hooks={"request": [self._throttle]},
+            event_hooks={"request": [self._wait_for_slot]},
         )
 
     def cancel(self) -> None:
@@ -427,42 +423,28 @@ class Fetcher:
         p = self._politeness
         return self._rng() * min(p.backoff_max_s, p.backoff_base_s * 2**attempt)
 
-    def _throttle(self, request: httpx.Request) -> None:
-        """Reserve the host's next free slot under the lock, then sleep outside it; runs for every request
-        httpx sends, redirects included."""
+    def _wait_for_slot(self, request: httpx.Request) -> None:
+        """Reserve the host's next free slot, then sleep until it; runs for every request httpx sends,
+        redirects included."""
         host = request.url.host
         rate = self._politeness.rate_for(host)
-        with self._lock:
-            now = self._clock()
-            slot = max(now, self._next_slot.get(host, now))
-            self._next_slot[host] = slot + 1.0 / rate
-        if slot > now:
-            self._sleep(slot - now)
+        wait = self._throttle.reserve(host, 1.0 / rate)
+        if wait > 0:
+            self._sleep(wait)
         self._bounds.start(self._politeness.timeout_s)
 
     def _check_circuit(self, url: str, host: str) -> None:
-        with self._lock:
-            breaker = self._breakers.get(host, _Breaker())
-            remaining = breaker.open_until - self._clock()
-        if remaining > 0:
+        circuit = self._throttle.circuit(host)
+        if circuit.open_s > 0:
             raise HttpFetchError(
-                f"GET {url}: circuit open for host {host} for another {remaining:.0f} s after "
-                f"{breaker.failures} consecutive failures; the site is failing, try later",
+                f"GET {url}: circuit open for host {host} for another {circuit.open_s:.0f} s after "
+                f"{circuit.failures} consecutive failures; the site is failing, try later",
                 url=url,
                 retryable=True,
             )
 
     def _record(self, host: str, *, failed: bool) -> None:
-        """A success closes the circuit; the threshold-th consecutive failure (and every failed probe after
-        a cool-down) opens it again."""
-        with self._lock:
-            if not failed:
-                self._breakers.pop(host, None)
-                return
-            breaker = self._breakers.setdefault(host, _Breaker())
-            breaker.failures += 1
-            if breaker.failures >= BREAKER_THRESHOLD:
-                breaker.open_until = self._clock() + BREAKER_COOLDOWN_S
+        self._throttle.record(host, failed=failed, threshold=BREAKER_THRESHOLD, cooldown_s=BREAKER_COOLDOWN_S)
 
     def close(self) -> None:
         self._client.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, LargeBinary, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -115,6 +115,7 @@ class Amendment(SQLModel, table=True):
     eid: str = Field(default="", max_length=128)
     digest: str = Field(max_length=64)
     kind: str = Field(max_length=16)
+    scheduled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     text: str = Field(sa_column=Column(Text, nullable=False))
     act_id: str | None = Field(default=None, max_length=32)
     act_number: str | None = Field(default=None, max_length=32)
@@ -185,6 +186,7 @@ class Subscriber(SQLModel, table=True):
     min_severity: str = Field(default="info", max_length=16)
     digest: str = Field(default="daily", max_length=16)
     languages: str = Field(default="", max_length=32)
+    language: str = Field(default="rus", max_length=8, sa_column_kwargs={"server_default": "rus"})
     enabled: bool = True
     webhook_enabled: bool = True
     dead_letters: int = 0
@@ -230,3 +232,14 @@ class SourceHealth(SQLModel, table=True):
     consecutive_failures: int = 0
     degraded: bool = False
     last_success_at: datetime | None = None
+
+
+class HostThrottle(SQLModel, table=True):
+    """A host's politeness state shared by every worker of a cluster (PostgreSQL): the next free request
+    slot of its rate limit and its circuit breaker. Times are the database server's clock."""
+
+    __tablename__ = "host_throttle"
+    host: str = Field(primary_key=True, max_length=255)
+    next_slot: datetime = Field(default_factory=utcnow)
+    failures: int = 0
+    open_until: datetime | None = None

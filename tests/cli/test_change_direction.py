@@ -55,3 +55,90 @@ def test_good_news_is_shown_as_good_news_in_every_format(cli, tmp_path: Path) ->
     assert "relaxes (good news)" in item and "#116329" in item and "#cf222e" not in item
     md = cli("compare", old, new, "--format", "md").out
     assert "- ✓ **high** *relaxes \\(good news\\)* `defamation`" in md
+
+
+PA_LAW = "Закон Республики Казахстан «Об общественных объединениях»\n\n"
+COAO = "Кодекс Республики Казахстан об административных правонарушениях\n\n"
+
+
+def test_founders_minimum_cut_from_ten_to_three_relaxes_with_both_values(cli, tmp_path: Path) -> None:
+    article = (
+        "Статья 10. Создание общественного объединения\n\n1. Общественное объединение создается по "
+        "инициативе не менее {} граждан Республики Казахстан.\n"
+    )
+    old, new = _files(tmp_path, PA_LAW + article.format("десяти"), PA_LAW + article.format("трех"))
+    [flag] = [f for f in _flags(cli, old, new) if f["rule_id"] == "founders-minimum"]
+    assert (flag["direction"], flag["old_value"], flag["new_value"], flag["unit"]) == (
+        "relaxes",
+        10,
+        3,
+        "persons",
+    )
+
+
+def test_a_fine_written_in_words_raised_from_50_to_250_mci_restricts(cli, tmp_path: Path) -> None:
+    article = (
+        "Статья 489. Нарушение законодательства об общественных объединениях\n\n1. Руководство "
+        "незарегистрированным объединением влечет штраф в размере {} месячных расчетных показателей.\n"
+    )
+    old, new = _files(
+        tmp_path, COAO + article.format("пятидесяти"), COAO + article.format("двухсот пятидесяти")
+    )
+    [flag] = [f for f in _flags(cli, old, new) if f["rule_id"] == "fine-amount"]
+    assert (flag["direction"], flag["old_value"], flag["new_value"], flag["unit"]) == (
+        "restricts",
+        50,
+        250,
+        "mci",
+    )
+    assert flag["matched"] == [
+        "пятидесяти месячных расчетных показателей",
+        "двухсот пятидесяти месячных расчетных показателей",
+    ]
+    assert "restricts: 50 → 250 mci" in cli("compare", old, new).out
+
+
+# Articles 19-21 of the 1995 Constitution as published; in the 2026 Constitution they are 22-24 and the
+# speech article is rewritten (limits for honour, health, "social morality" and public order added) but
+# still says «Цензура запрещается».
+CONSTITUTION = "Конституция Республики Казахстан\n\n"
+ART_19 = (
+    "1. Каждый вправе определять и указывать или не указывать свою национальную, партийную и религиозную "
+    "принадлежность.\n\n2. Каждый имеет право на пользование родным языком и культурой, на свободный выбор "
+    "языка общения, воспитания, обучения и творчества.\n\n"
+)
+ART_21 = (
+    "1. Каждый, кто законно находится на территории Республики Казахстан, имеет право свободно передвигаться "
+    "по ее территории и свободно избирать место жительства, кроме случаев, оговоренных законом.\n\n2. Каждый "
+    "имеет право выезжать за пределы Республики. Граждане Республики имеют право беспрепятственно "
+    "возвращаться в Республику.\n\n"
+)
+SPEECH_1995 = (
+    "1. Свобода слова и творчества гарантируется. Цензура запрещается.\n\n2. Каждый имеет право свободно "
+    "получать и распространять информацию любым, не запрещенным законом способом. Перечень сведений, "
+    "составляющих государственные секреты Республики Казахстан, определяется законом.\n\n3. Не допускаются "
+    "пропаганда или агитация насильственного изменения конституционного строя, нарушения целостности "
+    "Республики, подрыва безопасности государства, войны, социального, расового, национального, "
+    "религиозного, сословного и родового превосходства, а также культа жестокости и насилия.\n\n"
+)
+SPEECH_2026 = (
+    "1. Каждому гарантируется свобода слова и творчества. Цензура запрещается.\n\n2. Каждый вправе свободно "
+    "получать и распространять информацию любым не запрещенным законом способом.\n\n3. Свобода слова может "
+    "быть ограничена законом в целях защиты чести и достоинства человека, здоровья населения, общественной "
+    "нравственности и общественного порядка.\n\n4. Запрещаются пропаганда и агитация насильственного "
+    "изменения конституционного строя, войны, социального, расового, национального и религиозного "
+    "превосходства.\n\n"
+)
+
+
+def test_the_rewritten_speech_article_pairs_and_keeps_its_censorship_ban(cli, tmp_path: Path) -> None:
+    old = f"{CONSTITUTION}Статья 19\n\n{ART_19}Статья 20\n\n{SPEECH_1995}Статья 21\n\n{ART_21}"
+    new = f"{CONSTITUTION}Статья 22\n\n{ART_19}Статья 23\n\n{SPEECH_2026}Статья 24\n\n{ART_21}"
+    a, b = _files(tmp_path, old, new)
+    result = cli("compare", a, b, "--format", "json")
+    changes = json.loads(result.out)["changes"]
+    speech = next(c for c in changes if c["old_num"] == "20")
+    assert (speech["kind"], speech["new_num"]) == ("renumbered", "23")
+    rules = {f["rule_id"]: f["direction"] for f in speech["flags"]}
+    assert "censorship" not in rules
+    assert rules["limitation-clauses"] == "restricts"

@@ -8,7 +8,16 @@ from tracker.errors import ZanWatchError
 
 
 def main(argv: list[str] | None = None) -> None:
-    from tracker.cli import daemon, delivery, editions, parse, rules, serve, watch  # noqa: F401  (register)
+    from tracker.cli import (  # noqa: F401  (register commands)
+        cluster,
+        daemon,
+        delivery,
+        editions,
+        parse,
+        rules,
+        serve,
+        watch,
+    )
     from tracker.cli.app import app
 
     try:
