@@ -71,12 +71,37 @@ class Webhooks:
     max_redirects: int = 5
 
 
+STALE_DAYS = {
+    "concept": 180,
+    "public_discussion": 60,
+    "government": 180,
+    "mazhilis": 120,
+    "senate": 60,
+    "kurultai": 120,
+    "referendum": 60,
+    "adopted": 30,
+    "signed": 60,
+}
+"""Days without movement after which a draft at each stage is stale; final stages never are."""
+
+
 @dataclass(frozen=True)
 class Drafts:
     base_url: str = "https://legalacts.egov.kz"
     follow_cards: bool = False
     keywords: tuple[str, ...] = ()
     deadline_warning_days: int = 3
+    stale_days: dict[str, int] = field(default_factory=lambda: dict(STALE_DAYS))
+    initiative_reminder_days: int = 30
+
+    def __post_init__(self) -> None:
+        """`[drafts.stale_days]` overrides the defaults stage by stage; `_section` reports a bad value."""
+        for stage, days in self.stale_days.items():
+            if stage not in STALE_DAYS:
+                raise TypeError(f"stale_days: unknown stage {stage!r} (use {', '.join(STALE_DAYS)})")
+            if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+                raise TypeError(f"stale_days.{stage} must be a whole number of days, got {days!r}")
+        object.__setattr__(self, "stale_days", {**STALE_DAYS, **self.stale_days})
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""The daemon's timetable (APScheduler 3): a check per watched document and language, the drafts portal,
-the delivery loop and the digests on cron in Asia/Almaty.
+"""The daemon's timetable (APScheduler 3): a check per watched document and language, the drafts (portal,
+parliament, stale drafts), the delivery loop and the digests on cron in Asia/Almaty.
 
 Checks and drafts share one worker and one fetcher, so the per-host rate limit holds and SQLite sees one
 writer; delivery has its own worker, so a slow site never delays a webhook, and the daily digest job and
@@ -21,13 +21,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from scrapers.parliament import MazhilisSource
 from storage import watchlist
 from storage.db import Database
 from storage.models import SourceHealth
 from tracker import notify
 from tracker.config import Settings
 from tracker.drafts import LANGUAGE as DRAFT_LANGUAGE
-from tracker.drafts import LIST_KEY, DraftFollower
+from tracker.drafts import LIST_KEY, BillFollower, DraftFollower, almaty_today, review
 from tracker.errors import ZanWatchError
 from tracker.model import Watch
 from tracker.notify import digests
@@ -80,6 +81,7 @@ class Daemon:
         self.drafts = DraftFollower(
             settings, db, fetcher=self.checker.fetcher, recorder=self.checker.recorder
         )
+        self.bills = BillFollower(settings, db, MazhilisSource(self.checker.fetcher, settings.parliament_url))
         self.stopping = threading.Event()
         self.scheduler = BackgroundScheduler(
             executors={
@@ -99,7 +101,7 @@ class Daemon:
         now = datetime.now(UTC)
         self.sync_watches()
         if self.settings.drafts.keywords:
-            self._every(self.timing.check_s, "drafts", self.drafts.follow, "checks", self.timing.jitter_s)
+            self._every(self.timing.check_s, "drafts", self._drafts, "checks", self.timing.jitter_s)
         self._every(self.timing.delivery_s, "deliver", self._deliver, "delivery")
         for period in DIGESTS:
             self.scheduler.add_job(
@@ -178,6 +180,14 @@ class Daemon:
             )
 
         return check
+
+    def _drafts(self) -> None:
+        """The portal, then parliament (a bill joins the portal draft of its text), then stale drafts."""
+        portal, bills = self.drafts.follow(), self.bills.follow()
+        stale = review(self.settings, self.db, almaty_today(self.settings))
+        log.info(
+            "drafts: %d on the portal, %d in parliament, %d newly stale", len(portal), len(bills), len(stale)
+        )
 
     def _deliver(self) -> None:
         summary = notify.deliver_once(self.settings, self.db)

@@ -177,8 +177,27 @@ def build(
     drafts: dict[str, dict[str, Any]] = {}
     for event in chosen:
         p = event.payload
+        if p["type"] == "initiative.waiting":
+            item = p["initiative"]
+            note = f"announced {item['created_on']}, still no text after {p['days']} days"
+            drafts[f"initiative:{item['id']}"] = {
+                "title": item["title"],
+                "url": item["url"],
+                "developer": "",
+                "deadline": None,
+                "days_left": None,
+                "notes": [note],
+            }
+            continue
         if p["type"].startswith("draft."):
-            drafts[str(p["draft"].get("id"))] = {**p["draft"], "days_left": p.get("days_left")}
+            seen = drafts.get(str(p["draft"].get("id")), {})
+            notes = seen.get("notes", []) + ([_draft_note(p)] if _draft_note(p) else [])
+            drafts[str(p["draft"].get("id"))] = {
+                **seen,
+                **p["draft"],
+                "days_left": p.get("days_left", seen.get("days_left")),
+                "notes": notes,
+            }
             continue
         doc = p["document"]
         group = documents.setdefault(
@@ -316,6 +335,17 @@ def _add_change(group: DocumentGroup, p: dict[str, Any], sub: Subscriber, public
             ],
         }
     )
+
+
+def _draft_note(p: dict[str, Any]) -> str:
+    """What a draft event adds to the draft's line (the drafts part of `tracker.stages`)."""
+    if p["type"] == "draft.stage_changed":
+        return f"moved to {p['to_stage']} ({p['draft'].get('status') or p['to_stage']})"
+    if p["type"] == "draft.stale":
+        return f"no movement since {p['since']} ({p['days']} days)"
+    if p["type"] == "draft.version_added":
+        return f"version {p['version']}: {len(p['changes'])} articles changed"
+    return ""
 
 
 def _amendment(a: dict[str, Any], doc: dict[str, Any], public_url: str) -> dict[str, Any]:
