@@ -129,7 +129,7 @@ def moved(session: Session, key: str, today: date) -> None:
 
 
 def stale_days(config: Drafts, stage: Stage) -> int | None:
-    return None if stage.final else config.stale_days.get(stage.value)
+    return next((days for name, days in config.stale_days.items() if name == stage.value), None)
 
 
 def note_stale(session: Session, config: Drafts, today: date) -> list[DraftInfo]:

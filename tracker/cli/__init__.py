@@ -8,7 +8,17 @@ from tracker.errors import ZanWatchError
 
 
 def main(argv: list[str] | None = None) -> None:
-    from tracker.cli import daemon, delivery, drafts, editions, initiatives, parse, rules, watch  # noqa: F401
+    from tracker.cli import (  # noqa: F401  (register commands)
+        daemon,
+        delivery,
+        drafts,
+        editions,
+        initiatives,
+        parse,
+        rules,
+        serve,
+        watch,
+    )
     from tracker.cli.app import app
 
     try:

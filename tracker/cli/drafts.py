@@ -145,7 +145,7 @@ def drafts_diff(
         from_ed = _version(found, from_n or found.index(to_ed), draft_id)
         old, new = editions.load_document(session, from_ed), editions.load_document(session, to_ed)
     changes = diff_documents(old, new)
-    load_rules(settings().rule_packs).apply(changes, document_key=to_ed.key, language=LANGUAGE)
+    load_rules(settings().rules.packs).apply(changes, document_key=to_ed.key, language=LANGUAGE)
     sides = [
         Side(f"draft {draft_id} version {found.index(e) + 1} ({e.key})", e.title, e.edition_date)
         for e in (from_ed, to_ed)

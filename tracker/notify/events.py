@@ -32,7 +32,19 @@ OPERATOR_TYPES = ("source.degraded", "subscriber.disabled")
 _DOCUMENT_FIELDS = ("key", "title", "language", "url")
 _CHANGE_FIELDS = ("kind", "old_eid", "new_eid", "old_num", "new_num", "heading", "similarity")
 _AMENDMENT_FIELDS = ("kind", "text", "act_id", "act_number", "act_date", "in_force", "effective")
-_FLAG_FIELDS = ("rule_id", "theme", "severity", "side", "matched", "eid", "snippet")
+_FLAG_FIELDS = (
+    "rule_id",
+    "theme",
+    "severity",
+    "side",
+    "matched",
+    "eid",
+    "snippet",
+    "direction",
+    "old_value",
+    "new_value",
+    "unit",
+)
 _EDITION_FIELDS = ("seq", "date", "fetched_at", "title", "status")
 _DRAFT_FIELDS = (
     "id",
