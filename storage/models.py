@@ -186,6 +186,7 @@ class Subscriber(SQLModel, table=True):
     min_severity: str = Field(default="info", max_length=16)
     digest: str = Field(default="daily", max_length=16)
     languages: str = Field(default="", max_length=32)
+    language: str = Field(default="rus", max_length=8, sa_column_kwargs={"server_default": "rus"})
     enabled: bool = True
     webhook_enabled: bool = True
     dead_letters: int = 0

@@ -44,7 +44,7 @@ def test_an_initiative_without_a_text_is_reminded_each_period_until_linked(db: D
     digest = digests.preview(settings, db, "legal")
     assert digest is not None
     text, html = digests.render(digest)
-    assert "still no text after 60 days" in text and "иностранных агентах" in html
+    assert "объявлено 01.03.2026, текста всё ещё нет" in text and "иностранных агентах" in html
 
     with db.transaction() as session:
         draft = observe(
@@ -78,4 +78,4 @@ def test_moves_and_stalls_read_in_the_digest(db: Database) -> None:
     digest = digests.preview(settings, db, "legal")
     assert digest is not None
     text, _ = digests.render(digest)
-    assert "moved to senate (Принят Мажилисом)" in text and "no movement since 2026-03-11 (60 days)" in text
+    assert "движение: Принят Мажилисом" in text and "без движения с 11.03.2026" in text
