@@ -290,3 +290,14 @@ class Initiative(SQLModel, table=True):
     created_on: date
     draft_id: int | None = Field(default=None, foreign_key="draft.id")
     reminded_on: date | None = None
+
+
+class HostThrottle(SQLModel, table=True):
+    """A host's politeness state shared by every worker of a cluster (PostgreSQL): the next free request
+    slot of its rate limit and its circuit breaker. Times are the database server's clock."""
+
+    __tablename__ = "host_throttle"
+    host: str = Field(primary_key=True, max_length=255)
+    next_slot: datetime = Field(default_factory=utcnow)
+    failures: int = 0
+    open_until: datetime | None = None

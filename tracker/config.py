@@ -207,6 +207,15 @@ class Web:
 
 
 @dataclass(frozen=True, config=STRICT)
+class Queue:
+    """The PostgreSQL queue (`zanwatch scheduler`, `zanwatch worker`)."""
+
+    concurrency: Positive = 4
+    tick_seconds: Seconds = 10.0
+    heartbeat_seconds: Seconds = 10.0
+
+
+@dataclass(frozen=True, config=STRICT)
 class Sources:
     adilet_base_url: HttpUrl = "https://old.adilet.zan.kz"
     adilet_api_url: HttpUrl = "https://adilet.zan.kz"
@@ -239,6 +248,7 @@ class Settings:
     webhooks: Webhooks = dataclasses.field(default_factory=Webhooks)
     drafts: Drafts = dataclasses.field(default_factory=Drafts)
     web: Web = dataclasses.field(default_factory=Web)
+    queue: Queue = dataclasses.field(default_factory=Queue)
     watch: tuple[WatchEntry, ...] = ()
 
 

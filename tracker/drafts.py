@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from scrapers import files, legalacts
-from scrapers.http import Fetcher
 from scrapers.legalacts import DraftCard, DraftSummary, LegalactsSource, PageFetcher, card_url, draft_page
 from scrapers.parliament import Bill, BillSource
 from storage import editions, health
@@ -33,7 +32,7 @@ from tracker.keys import check_languages, parse_key
 from tracker.model import Sighting
 from tracker.normalize import normalize
 from tracker.notify import events
-from tracker.pipeline import CheckResult, Recorder
+from tracker.pipeline import CheckResult, Recorder, polite_fetcher
 
 log = logging.getLogger("zanwatch.drafts")
 
@@ -80,7 +79,7 @@ class DraftFollower:
         self.settings = settings
         self.db = db
         self.source = LegalactsSource(
-            fetcher or Fetcher(settings.politeness),
+            fetcher or polite_fetcher(settings, db),
             settings.drafts.base_url,
             follow_cards=settings.drafts.follow_cards,
         )

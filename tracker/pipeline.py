@@ -23,7 +23,7 @@ from scrapers.adilet import (
 )
 from scrapers.files import parse_body
 from scrapers.http import Fetcher
-from storage import editions, health, watchlist
+from storage import editions, health, throttle, watchlist
 from storage.db import Database
 from tracker import structure
 from tracker.config import Settings
@@ -48,6 +48,12 @@ class CheckResult:
     changes: int = 0
     flags: int = 0
     reason: str = ""
+
+
+def polite_fetcher(settings: Settings, db: Database) -> Fetcher:
+    """A fetcher whose per-host rate limit and circuit breaker are shared by every process using `db`
+    (PostgreSQL), or its own (SQLite)."""
+    return Fetcher(settings.politeness, throttle=throttle.for_database(db))
 
 
 class Recorder:
@@ -142,7 +148,7 @@ class Checker:
     ):
         self.settings = settings
         self.db = db
-        self.fetcher = fetcher or Fetcher(settings.politeness)
+        self.fetcher = fetcher or polite_fetcher(settings, db)
         sources = settings.sources
         self.adilet = AdiletSource(self.fetcher, sources.adilet_base_url, sources.adilet_api_url)
         self.recorder = Recorder(settings, rules)

@@ -9,6 +9,7 @@ from tracker.errors import ZanWatchError
 
 def main(argv: list[str] | None = None) -> None:
     from tracker.cli import (  # noqa: F401  (register commands)
+        cluster,
         daemon,
         delivery,
         drafts,
