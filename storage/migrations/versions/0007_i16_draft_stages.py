@@ -1,7 +1,7 @@
 """i16: drafts with stages, their sources and timeline; initiatives without a text
 
-Revision ID: 0006_i16
-Revises: 0005_17
+Revision ID: 0007_i16
+Revises: 0006_i12
 Create Date: 2026-12-02 12:18:44.941211
 """
 
@@ -10,8 +10,8 @@ import sqlmodel
 from alembic import op
 
 
-revision = "0006_i16"
-down_revision = "0005_17"
+revision = "0007_i16"
+down_revision = "0006_i12"
 branch_labels = None
 depends_on = None
 
