@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 
 import html5lib
 import pytest
 
 from storage import events
 from storage.db import Database
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 LAW = "https://adilet.zan.kz/rus/docs/Z950002592_"
 ACT = "https://adilet.zan.kz/rus/docs/Z2400000109"  # law 109-VIII, which added articles 7-1 and 31-1
@@ -62,8 +65,11 @@ def test_a_digest_over_past_events_speaks_the_readers_language(cli, demo_run, la
         assert expected.split(":")[0] in html
     assert f'href="{LAW}"' in html and f'href="{ACT}"' in html
     assert "[+Судом+]" in text and "[-Советом-]" in text
+    web = "http://127.0.0.1:8000/documents/adilet:Z950002592_/editions/2?lang=rus#art_7-1"
+    assert f'href="{web}"' in html and web in text  # the change on the web view
+    visible = re.sub(r"https?://\S+", " ", re.sub(r"<[^>]+>", " ", html))
     for internal in ("art_", "para_", "upd", "edition.created", "provision.changed", "substituted"):
-        assert internal not in text and internal not in html
+        assert internal not in re.sub(r"https?://\S+", " ", text) and internal not in visible
     html5lib.HTMLParser(strict=True).parse(html)  # a validating parse: raises on any HTML error
     assert "<style" not in html
 
@@ -79,16 +85,53 @@ def test_the_russian_digest_has_no_english_words(cli, demo_run) -> None:
 
 def test_shortened_text_is_cut_between_words(cli, demo_run) -> None:
     text, _ = preview(cli, demo_run, "rus", "--last", "3")
-    db = Database(demo_run.db_url)
+    assert_whole_words_around_ellipses(text, demo_run.db_url)
+
+
+def assert_whole_words_around_ellipses(text: str, db_url: str) -> None:
+    """Every «…» that shortens law text stands next to whole words of the law, never a cut one."""
+    db = Database(db_url)
     with db.transaction() as session:
         source = " ".join(str(e.payload) for e in events.after(session, 0))
     db.dispose()
     words = set(re.findall(r"\w+", source))
-    text = text.replace("«…»", "")
-    neighbours = re.findall(r"(\w+)\s?…|…\s?(\w+)", text)
+    neighbours = re.findall(r"(\w+)\s?…|…\s?(\w+)", text.replace("«…»", ""))
     assert neighbours, "the long article 32 should be shortened"
     for before, after in neighbours:
         assert (before or after) in words
+
+
+@pytest.mark.parametrize("width", [600, 1280])
+def test_a_reader_sees_the_digest_in_a_browser(cli, demo_run, browser, width: int) -> None:
+    _, html = preview(cli, demo_run, "rus", "--last", "50")
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.set_content(html)
+    seen = page.inner_text("body")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"digest-rus-{width}.png"), full_page=True)
+    summary = page.locator("table").first.inner_text()
+    assert "Законов\t2" in summary and "Отмечено правилами\t1" in summary
+    for label in ("Статья 7-1. Опрос общественного мнения", "Статья 31-1", "Статья 32"):
+        assert label in seen
+    assert page.locator(f'a[href="{LAW}"]').count() == 1 and page.locator(f'a[href="{ACT}"]').count() == 2
+    assert "art_" not in seen
+    assert_whole_words_around_ellipses(seen, demo_run.db_url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    page.close()
+
+
+@pytest.mark.parametrize("width", [600, 1280])
+def test_a_reader_sees_the_report_in_a_browser(demo_run, browser, width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(demo_run.report.as_uri())
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"report-{width}.png"), full_page=True)
+    seen = page.inner_text("body")
+    for label in ("Статья 7-1", "Статья 31-1", "Статья 32"):
+        assert label in seen
+    assert "art_" not in seen
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.close()
 
 
 def test_preview_refuses_both_windows_in_one_line(cli, demo_run) -> None:
