@@ -19,9 +19,10 @@ from sqlmodel import select
 from storage import models as m
 from storage import subscribers, watchlist
 from storage.db import Database
+from storage.subscribers import Endpoint
 from tests.daemon.test_run import Receiver, receiver, wait_for  # noqa: F401  (fixture)
 from tracker.model import Watch
-from tracker.notify.subscribers import new_subscriber
+from tracker.notify.subscribers import new_secret, new_subscriber
 from tracker.queue import app_for
 from tracker.replay import ReplayServer, Reply
 
@@ -124,7 +125,7 @@ def test_two_workers_one_killed_no_duplicate_no_loss_within_the_rate(
         for ident in IDS:
             watchlist.add(session, Watch(f"adilet:{ident}", ident, ("rus",), ()))
         subscribers.add(
-            session, new_subscriber("partner", webhook_url=receiver.url, allow_hosts=["127.0.0.1"])
+            session, new_subscriber("partner", endpoints=[Endpoint("webhook", receiver.url, new_secret())])
         )
 
     def scalar(sql: str) -> int:

@@ -12,6 +12,7 @@ from storage import drafts as store
 from storage import models as m
 from storage import subscribers
 from storage.db import Database
+from storage.subscribers import Endpoint
 from tracker import config
 from tracker.drafts import review
 from tracker.model import Sighting, Stage
@@ -31,7 +32,9 @@ def waiting(db: Database) -> list[dict]:
 def test_an_initiative_without_a_text_is_reminded_each_period_until_linked(db: Database) -> None:
     settings = config.load()
     with db.transaction() as session:
-        subscribers.add(session, new_subscriber("legal", email="legal@example.org", tags=["ngo"]))
+        subscribers.add(
+            session, new_subscriber("legal", endpoints=[Endpoint("email", "legal@example.org")], tags=["ngo"])
+        )
         item = store.add_initiative(
             session, "Закон об «иностранных агентах»", DAY, url=None, tags=("ngo",), note="Feb 2025"
         )
@@ -67,7 +70,7 @@ def test_moves_and_stalls_read_in_the_digest(db: Database) -> None:
     settings = config.load()
     bill = Sighting("mazhilis:1401", "О некоммерческих организациях", "Принят Мажилисом", Stage.SENATE, "u")
     with db.transaction() as session:
-        subscribers.add(session, new_subscriber("legal", email="legal@example.org"))
+        subscribers.add(session, new_subscriber("legal", endpoints=[Endpoint("email", "legal@example.org")]))
         observe(
             session,
             Sighting("legalacts:1", bill.title, "На публичном обсуждении", Stage.PUBLIC_DISCUSSION, "u"),

@@ -98,10 +98,11 @@ def test_every_table_round_trips(db: Database) -> None:
             )
         )
         ev = m.Event(type="edition.created", document_key="adilet:Z010000142_", payload="{}")
-        sub = m.Subscriber(name="Legal team", email="legal@example.org")
+        sub = m.Subscriber(name="Legal team")
         s.add(ev)
         s.add(sub)
         s.flush()
+        s.add(m.Endpoint(subscriber_id=sub.id, channel="email", address="legal@example.org"))
         s.add(m.Delivery(subscriber_id=sub.id, channel="webhook", event_id=ev.id))
         s.add(m.Watermark(subscriber_id=sub.id, channel="email", event_id=ev.id))
         s.add(m.SourceHealth(key="adilet:Z010000142_/rus", consecutive_failures=2))
@@ -118,6 +119,7 @@ def test_every_table_round_trips(db: Database) -> None:
             m.Flag,
             m.Event,
             m.Subscriber,
+            m.Endpoint,
             m.Delivery,
             m.Watermark,
             m.SourceHealth,
