@@ -201,7 +201,10 @@ def test_compare_applies_document_scoped_rules_to_the_named_document(cli, tmp_pa
 def test_reporting_eased_from_quarterly_to_semi_annual_is_good_news_not_a_new_burden(
     cli, tmp_path: Path
 ) -> None:
-    article = "Налоговый кодекс\n\nСтатья 56. Отчетность\n\n1. Получатели иностранных денег {} представляют сведения об их расходовании.\n"
+    article = (
+        "Налоговый кодекс\n\nСтатья 56. Отчетность\n\n1. Получатели иностранных денег {} представляют "
+        "сведения об их расходовании.\n"
+    )
     old, new = _files(tmp_path, article.format("ежеквартально"), article.format("раз в полугодие"))
     flags = _flags(cli, old, new)
     assert {f["direction"] for f in flags} == {"relaxes"}
