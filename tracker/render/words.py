@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
+from scrapers.adilet import document_url
 from tracker.i18n import Language, check_language, format_date, translator
 from tracker.model import Amendment
+
+if TYPE_CHECKING:
+    from tracker.render import Side
 
 ADILET = "https://adilet.zan.kz"
 """Where amending acts are read, unless the configuration's `public_url` says otherwise."""
@@ -46,6 +51,17 @@ class Words:
 
     def date(self, value: date | None) -> str:
         return format_date(value, self.language)
+
+    def title(self, from_side: Side, to_side: Side) -> str:
+        """A report's title: the law and the dates of the two editions compared."""
+        _ = self.gettext
+        dates = " → ".join(
+            _("edition of {date}").format(date=self.date(side.date))
+            for side in (from_side, to_side)
+            if side.date
+        )
+        name = to_side.title or to_side.label
+        return f"{name}: {dates}" if dates else name
 
     def kind(self, kind: str) -> str:
         _ = self.gettext
@@ -101,7 +117,7 @@ class Words:
             "words_replaced": _("words replaced by"),
             "scheduled": _("announced by"),
         }
-        url = f"{base_url.rstrip('/')}/{document_language}/docs/{a.act_id}" if a.act_id else None
+        url = document_url(base_url, a.act_id, document_language) if a.act_id else None
         return ActView(verbs.get(a.kind, _("amended by")), label, url, in_force)
 
     def severity(self, severity: str) -> str:
