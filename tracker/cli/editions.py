@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from tracker.diff import diff_documents
 from tracker.errors import InputError
 from tracker.keys import check_languages, parse_key
 from tracker.model import Change, Document, EditionInfo
+from tracker.output import SafeConsole
 from tracker.render import Side
 from tracker.render import html as render_html
 from tracker.render import json as render_json
@@ -86,10 +88,11 @@ def emit(changes: list[Change], from_side: Side, to_side: Side, fmt: str, output
         title = f"Zan Watch: {from_side.describe()} → {to_side.describe()}"
         page = render_md.render if fmt == "md" else render_html.render
         text = page(changes, from_side=from_side, to_side=to_side, title=title)
-    else:
-        with console.capture() as capture:
-            render_term.render(changes, console, from_side=from_side, to_side=to_side)
-        text = capture.get()
+    else:  # a file gets plain text, its insertions and deletions marked [+…+] and [-…-]
+        buffer = io.StringIO()
+        plain = SafeConsole(file=buffer, color_system=None, width=console.width)
+        render_term.render(changes, plain, from_side=from_side, to_side=to_side)
+        text = buffer.getvalue()
     if output is None:
         typer.echo(text)
         return

@@ -38,6 +38,7 @@ from tracker.errors import InputError, NotFound, ZanWatchError
 from tracker.i18n import Language, check_language, eid_label, format_date, locale_tag, translator
 from tracker.model import Op
 from tracker.notify.subscribers import matches, relevant_flags
+from tracker.output import http_link
 from tracker.render import marked_words, shortened
 from tracker.rules import load_rules
 from tracker.web import links
@@ -254,7 +255,8 @@ def build(
             drafts[str(p["draft"].get("id"))] = words.draft(p["draft"], p.get("days_left"))
             continue
         doc = p["document"]
-        law = laws.setdefault(doc["key"], LawView(doc["key"], doc.get("title") or doc["key"], doc.get("url")))
+        view = LawView(doc["key"], doc.get("title") or doc["key"], http_link(doc.get("url")))
+        law = laws.setdefault(doc["key"], view)
         if p["type"] == "edition.created" and p["edition"].get("date"):
             law.editions.append(words.format_iso(p["edition"]["date"]))
         elif p["type"] == "provision.changed":
@@ -478,7 +480,7 @@ class _Words:
     def draft(self, d: dict[str, Any], days_left: int | None) -> DraftView:
         return DraftView(
             d.get("title") or "",
-            d.get("url"),
+            http_link(d.get("url")),
             d.get("developer") or "",
             self.format_iso(d.get("deadline")),
             days_left,
