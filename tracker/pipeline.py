@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session
 
@@ -73,7 +74,10 @@ class Recorder:
         snapshot_id: int | None = None,
         edition_date: date | None = None,
         notify: bool = True,
+        draft: dict[str, Any] | None = None,
     ) -> CheckResult:
+        """Record `doc` as the next edition if its content changed. For a draft version (`draft` describes
+        it for events) subscribers also get `draft.version_added` with the diff from the version before."""
         previous = editions.latest_edition(session, key, language)
         before = editions.load_document(session, previous) if previous else None
         edition_id = editions.save_edition(
@@ -89,6 +93,12 @@ class Recorder:
         flags = sum(len(c.flags) for c in changes)
         if notify:
             self._publish(session, key, language, doc, seq, edition_date, tags, changes, before)
+            if draft is not None and before is not None:
+                payload = [change_to_dict(c) for c in changes]
+                document = {"key": key, "title": doc.title, "language": language, "url": draft.get("url")}
+                events.publish(
+                    session, events.draft_version_added(document, {**draft, "version": seq}, seq, payload)
+                )
         return CheckResult(key, language, "new_edition", seq, len(changes), flags)
 
     def _publish(self, session, key, language, doc, seq, edition_date, tags, changes, before) -> None:  # type: ignore[no-untyped-def]
