@@ -243,8 +243,8 @@ def build(
             drafts[key] = dataclasses.replace(view, notes=seen + words.draft_note(p))
             continue
         doc = p["document"]
-        view = LawView(doc["key"], doc.get("title") or doc["key"], http_link(doc.get("url")))
-        law = laws.setdefault(doc["key"], view)
+        fresh = LawView(doc["key"], doc.get("title") or doc["key"], http_link(doc.get("url")))
+        law = laws.setdefault(doc["key"], fresh)
         if p["type"] == "edition.created" and p["edition"].get("date"):
             law.editions.append(words.format_iso(p["edition"]["date"]))
         elif p["type"] == "provision.changed":
