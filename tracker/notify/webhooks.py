@@ -8,6 +8,7 @@ Retry-After); other 4xx fail at once.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -21,14 +22,16 @@ from storage.events import StoredEvent
 from storage.subscribers import Endpoint, Subscriber
 from tracker.config import Settings
 from tracker.config import Webhooks as WebhookConfig
+from tracker.notify import targets
 from tracker.notify.channels import EventChannel, register
 from tracker.notify.delivery import EventSummary, Outcome
 from tracker.notify.events import with_id
 from tracker.notify.subscribers import new_secret, validate_webhook_url
-from tracker.notify.targets import Refused, resolve
 
 CHANNEL = "webhook"
 USER_AGENT = "ZanWatch-Webhooks/1"
+
+log = logging.getLogger("zanwatch.webhooks")
 
 
 @register
@@ -83,8 +86,8 @@ def send(clients: _Clients, sub: Subscriber, event: StoredEvent, cfg: WebhookCon
         "content-type": "application/json",
         "user-agent": USER_AGENT,
     }
-    url = httpx.URL(sub.webhook_url)
     try:
+        url = targets.parse(sub.webhook_url)
         for _ in range(cfg.max_redirects + 1):
             response = clients.post(url, body.encode(), headers)
             location = response.headers.get("location")
@@ -92,10 +95,13 @@ def send(clients: _Clients, sub: Subscriber, event: StoredEvent, cfg: WebhookCon
                 return _classify(response)
             url = url.join(location)
         return Outcome("failed", response.status_code, f"more than {cfg.max_redirects} redirects")
-    except (Refused, httpx.InvalidURL) as exc:
+    except (targets.Refused, httpx.InvalidURL) as exc:
         return Outcome("failed", error=f"refused: {exc}")
     except (httpx.TransportError, OSError) as exc:
         return Outcome("retry", error=f"{type(exc).__name__}: {exc}".strip())
+    except Exception as exc:  # one endpoint's surprise must never stop delivery to the others
+        log.exception("webhook %s: unexpected failure", sub.name)
+        return Outcome("failed", error=f"{type(exc).__name__}: {exc}".strip())
 
 
 class _Clients:
@@ -109,8 +115,9 @@ class _Clients:
     def post(self, url: httpx.URL, body: bytes, headers: dict[str, str]) -> httpx.Response:
         """Connect to the checked address of the host, keeping its name for Host and TLS SNI."""
         if url.scheme not in ("http", "https"):
-            raise Refused(f"{url} is not an http(s) URL")
-        address = resolve(url.host, url.port or (443 if url.scheme == "https" else 80), self._cfg.allow_hosts)
+            raise targets.Refused(f"{url} is not an http(s) URL")
+        port = url.port or (443 if url.scheme == "https" else 80)
+        address = targets.resolve(url.host, port, self._cfg.allow_hosts)
         extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
         return self._client(url.host).post(
             url.copy_with(host=address),
