@@ -71,9 +71,9 @@ def test_one_bad_endpoint_never_stops_the_others(watched, make_settings, receive
     """A target stored before these checks existed (or by hand) fails alone; the good one is served."""
     settings = make_settings()
     add_subscriber(watched, settings, "good", webhook_url=receiver.url())
-    add_subscriber(watched, settings, "bad", webhook_url=receiver.url("/other"))
+    bad = add_subscriber(watched, settings, "bad", webhook_url=receiver.url("/other"))
     with watched.transaction() as session:
-        session.exec(update(m.Subscriber).where(col(m.Subscriber.name) == "bad").values(webhook_url=BAD_URL))
+        session.exec(update(m.Endpoint).where(col(m.Endpoint.subscriber_id) == bad.id).values(address=BAD_URL))
     publish(watched, ev.provision_changed(document(), 3, change()))
 
     summary = deliver_webhooks(settings, watched)
