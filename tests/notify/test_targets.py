@@ -73,7 +73,8 @@ def test_one_bad_endpoint_never_stops_the_others(watched, make_settings, receive
     add_subscriber(watched, settings, "good", webhook_url=receiver.url())
     bad = add_subscriber(watched, settings, "bad", webhook_url=receiver.url("/other"))
     with watched.transaction() as session:
-        session.exec(update(m.Endpoint).where(col(m.Endpoint.subscriber_id) == bad.id).values(address=BAD_URL))
+        mine = col(m.Endpoint.subscriber_id) == bad.id
+        session.exec(update(m.Endpoint).where(mine).values(address=BAD_URL))
     publish(watched, ev.provision_changed(document(), 3, change()))
 
     summary = deliver_webhooks(settings, watched)
