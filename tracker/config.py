@@ -80,6 +80,12 @@ class Drafts:
 
 
 @dataclass(frozen=True)
+class Timeline:
+    in_force_warning_days: tuple[int, ...] = (30, 7)
+    """`amendment.in_force_soon` goes out when an announced change is this many days (or fewer) away."""
+
+
+@dataclass(frozen=True)
 class Settings:
     path: Path
     database_url: str
@@ -94,6 +100,7 @@ class Settings:
     drafts: Drafts
     public_url: str
     parliament_url: str
+    timeline: Timeline = Timeline()
 
 
 def default_database_url() -> str:
@@ -160,6 +167,9 @@ def load(path: str | Path | None = None, database_url: str | None = None) -> Set
     packs = rules.get("packs", ["civic"])
     if not isinstance(packs, list):
         raise ConfigError(f"{chosen}: rules.packs must be a list of pack names or paths")
+    timeline = _section(raw, "timeline", Timeline, chosen)
+    if any(not isinstance(d, int) or isinstance(d, bool) or d < 0 for d in timeline.in_force_warning_days):
+        raise ConfigError(f"{chosen}: timeline.in_force_warning_days must be a list of whole numbers of days")
     return Settings(
         path=chosen,
         database_url=database_url or os.environ.get("ZANWATCH_DB") or db.get("url") or default_database_url(),
@@ -174,4 +184,5 @@ def load(path: str | Path | None = None, database_url: str | None = None) -> Set
         drafts=_section(raw, "drafts", Drafts, chosen),
         public_url=raw.get("public_url", "https://adilet.zan.kz"),
         parliament_url=sources.get("parliament_url", "https://mazhilis.parlam.kz"),
+        timeline=timeline,
     )

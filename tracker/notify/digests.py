@@ -66,7 +66,17 @@ class DocumentGroup:
     language: str | None
     editions: list[dict[str, Any]] = field(default_factory=list)
     articles: dict[str, Article] = field(default_factory=dict)
-    scheduled: list[dict[str, Any]] = field(default_factory=list)
+    announced: list[dict[str, Any]] = field(default_factory=list)
+    """Changes announced but not yet in force (`amendment.announced`, `amendment.in_force_soon`)."""
+
+
+@dataclass
+class ActGroup:
+    """One amending act and every document (→ articles) the digest's events say it touches."""
+
+    label: str
+    url: str | None
+    documents: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,6 +87,7 @@ class Digest:
     first_event_id: int
     last_event_id: int
     subject: str
+    acts: list[ActGroup] = field(default_factory=list)
 
 
 @dataclass
@@ -175,6 +186,7 @@ def build(
         return None
     documents: dict[str, DocumentGroup] = {}
     drafts: dict[str, dict[str, Any]] = {}
+    acts: dict[str, ActGroup] = {}
     for event in chosen:
         p = event.payload
         if p["type"].startswith("draft."):
@@ -188,11 +200,40 @@ def build(
             group.editions.append(p["edition"])
         elif p["type"] == "provision.changed":
             _add_change(group, p, sub, settings.public_url)
-        elif p["type"] == "amendment.scheduled":
-            group.scheduled.append({"eid": p["eid"], **_amendment(p["amendment"], doc, settings.public_url)})
+        elif p["type"] == "amendment.announced":
+            amendment = _amendment(p["amendment"], doc, settings.public_url)
+            group.announced.append({"eid": p["eid"], "kind": p["kind"], "days_left": None, **amendment})
+            _touch(acts, amendment, doc["key"], p["eid"])
+        elif p["type"] == "amendment.in_force_soon":
+            act = p["act"]
+            amendment = {"act_id": act["source_id"], "act_number": act["number"], "act_date": act["adopted"]}
+            soon = _amendment(
+                {**amendment, "effective": p["effective"], "text": ""}, doc, settings.public_url
+            )
+            for eid in p["eids"]:
+                group.announced.append({"eid": eid, "kind": "", "days_left": p["days_left"], **soon})
+                _touch(acts, soon, doc["key"], eid)
+        if p["type"] == "provision.changed":
+            change = p["change"]
+            for a in change.get("amendments", []):
+                _touch(acts, _amendment(a, doc, settings.public_url), doc["key"], change.get("new_eid"))
     groups = sorted(documents.values(), key=lambda g: g.title or g.key)
     subject = _subject(groups, list(drafts.values()), chosen, settings.schedule.timezone)
-    return Digest(sub, groups, list(drafts.values()), chosen[0].id, chosen[-1].id, subject)
+    return Digest(
+        sub, groups, list(drafts.values()), chosen[0].id, chosen[-1].id, subject, list(acts.values())
+    )
+
+
+def _touch(acts: dict[str, ActGroup], amendment: dict[str, Any], key: str, eid: str | None) -> None:
+    """Group by act: the act's entry lists this document and article (null eid: the whole act)."""
+    name = amendment.get("act_id") or amendment.get("act_number")
+    if not name:
+        return
+    group = acts.setdefault(name, ActGroup(amendment["act_label"], amendment.get("act_url")))
+    articles = group.documents.setdefault(key, [])
+    label = eid or "whole act"
+    if label not in articles:
+        articles.append(label)
 
 
 def render(digest: Digest) -> tuple[str, str]:
@@ -349,13 +390,13 @@ def _subject(
     changes = [c for g in groups for a in g.articles.values() for c in a.changes]
     flagged = sum(1 for c in changes if c["flags"])
     laws = sum(1 for g in groups if g.articles)
-    scheduled = sum(len(g.scheduled) for g in groups)
+    announced = sum(len(g.announced) for g in groups)
     parts = []
     if changes:
         noun = "flagged change" if flagged else "change"
         parts.append(f"{_plural(flagged or len(changes), noun)} in {_plural(laws, 'law')}")
-    if scheduled:
-        parts.append(_plural(scheduled, "scheduled amendment"))
+    if announced:
+        parts.append(_plural(announced, "announced change"))
     if drafts:
         parts.append(_plural(len(drafts), "draft"))
     if not parts:
