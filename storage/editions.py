@@ -493,6 +493,10 @@ def save_changes(
                     matched=json.dumps(list(f.matched), ensure_ascii=False),
                     eid=f.eid,
                     snippet=f.snippet,
+                    direction=f.direction,
+                    old_value=f.old_value,
+                    new_value=f.new_value,
+                    unit=f.unit,
                 )
             )
     session.flush()

@@ -61,4 +61,8 @@ def _row(flag: Flag, change: Change) -> dict[str, Any]:
         "side": flag.side,
         "matched": json.loads(flag.matched),
         "snippet": flag.snippet,
+        "direction": flag.direction,
+        "old_value": flag.old_value,
+        "new_value": flag.new_value,
+        "unit": flag.unit,
     }

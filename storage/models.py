@@ -154,6 +154,10 @@ class Flag(SQLModel, table=True):
     matched: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
     eid: str = Field(max_length=128)
     snippet: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    direction: str = Field(default="neutral", max_length=16)
+    old_value: float | None = None
+    new_value: float | None = None
+    unit: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 

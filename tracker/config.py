@@ -86,6 +86,14 @@ class Timeline:
 
 
 @dataclass(frozen=True)
+class Web:
+    """`zanwatch serve`; `public_url` is where digests, webhooks and feeds send readers (permalinks)."""
+
+    public_url: str = "http://127.0.0.1:8000"
+    feed_entries: int = 50
+
+
+@dataclass(frozen=True)
 class Settings:
     path: Path
     database_url: str
@@ -98,6 +106,7 @@ class Settings:
     smtp: Smtp
     webhooks: Webhooks
     drafts: Drafts
+    web: Web
     public_url: str
     parliament_url: str
     timeline: Timeline = Timeline()
@@ -182,6 +191,7 @@ def load(path: str | Path | None = None, database_url: str | None = None) -> Set
         smtp=_section(raw, "smtp", Smtp, chosen),
         webhooks=_section(raw, "webhooks", Webhooks, chosen),
         drafts=_section(raw, "drafts", Drafts, chosen),
+        web=_section(raw, "web", Web, chosen),
         public_url=raw.get("public_url", "https://adilet.zan.kz"),
         parliament_url=sources.get("parliament_url", "https://mazhilis.parlam.kz"),
         timeline=timeline,

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 LANGUAGES = ("rus", "kaz", "eng")
 CHANGE_KINDS = ("inserted", "repealed", "substituted", "renumbered")
 SEVERITIES = ("info", "low", "medium", "high", "critical")
+Direction = Literal["restricts", "relaxes", "neutral"]
+DIRECTIONS: tuple[Direction, ...] = ("restricts", "relaxes", "neutral")
+"""Whether a flagged change shrinks civic space, widens it (good news), or cannot be told."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,10 @@ Op = tuple[str, str]
 
 @dataclass(frozen=True)
 class Flag:
-    """A rule's verdict that a change touches civic freedoms."""
+    """A rule's verdict that a change touches civic freedoms, and which way.
+
+    A quantity flag also carries the number before and after, in `unit` (e.g. "mci", "days", "persons").
+    """
 
     rule_id: str
     theme: str
@@ -164,6 +170,10 @@ class Flag:
     eid: str
     snippet: str
     description: str = ""
+    direction: Direction = "neutral"
+    old_value: float | None = None
+    new_value: float | None = None
+    unit: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -174,6 +184,10 @@ class Flag:
             "matched": list(self.matched),
             "eid": self.eid,
             "snippet": self.snippet,
+            "direction": self.direction,
+            "old_value": self.old_value,
+            "new_value": self.new_value,
+            "unit": self.unit,
         }
 
 

@@ -138,6 +138,10 @@ def test_json_has_the_documented_shape_with_iso_dates(changes):
             "matched": ["иностранных источников"],
             "eid": "art_5-1",
             "snippet": FLAG.snippet,
+            "direction": "neutral",
+            "old_value": None,
+            "new_value": None,
+            "unit": None,
         }
     ]
     assert data["changes"][0]["ops"] == [

@@ -129,6 +129,10 @@ def flag(
         "matched": ["иностранных источников"],
         "eid": "art_5",
         "snippet": "…получающие деньги из иностранных источников…",
+        "direction": "restricts",
+        "old_value": None,
+        "new_value": None,
+        "unit": None,
     }
 
 

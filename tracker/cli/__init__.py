@@ -8,7 +8,7 @@ from tracker.errors import ZanWatchError
 
 
 def main(argv: list[str] | None = None) -> None:
-    from tracker.cli import acts, daemon, delivery, editions, parse, rules, watch  # noqa: F401  (register commands)
+    from tracker.cli import acts, daemon, delivery, editions, parse, rules, serve, watch  # noqa: F401
     from tracker.cli.app import app
 
     try:

@@ -82,11 +82,10 @@ def emit(changes: list[Change], from_side: Side, to_side: Side, fmt: str, output
         text = json.dumps(
             render_json.to_dict(changes, from_side=from_side, to_side=to_side), ensure_ascii=False, indent=2
         )
-    elif fmt == "md":
-        text = render_md.render(changes, from_side=from_side, to_side=to_side)
-    elif fmt == "html":
+    elif fmt in ("md", "html"):
         title = f"Zan Watch: {from_side.describe()} → {to_side.describe()}"
-        text = render_html.render(changes, from_side=from_side, to_side=to_side, title=title)
+        page = render_md.render if fmt == "md" else render_html.render
+        text = page(changes, from_side=from_side, to_side=to_side, title=title)
     else:
         with console.capture() as capture:
             render_term.render(changes, console, from_side=from_side, to_side=to_side)

@@ -139,6 +139,7 @@ def flags(
             r["document_key"],
             r["article"],
             r["severity"],
+            r["direction"],
             r["theme"],
             r["side"],
             r["rule_id"],
@@ -147,5 +148,6 @@ def flags(
         ]
         for r in rows
     ]
-    columns = ["date", "document", "article", "severity", "theme", "side", "rule", "matched", "snippet"]
+    columns = ["date", "document", "article", "severity", "direction", "theme", "side", "rule", "matched"]
+    columns.append("snippet")
     console.print(_table(columns, table_rows))

@@ -30,7 +30,19 @@ _DOCUMENT_FIELDS = ("key", "title", "language", "url")
 _CHANGE_FIELDS = ("kind", "old_eid", "new_eid", "old_num", "new_num", "heading", "similarity")
 _AMENDMENT_FIELDS = ("kind", "text", "act_id", "act_number", "act_date", "in_force", "effective")
 _ACT_FIELDS = ("id", "source_id", "number", "adopted", "title", "url", "published")
-_FLAG_FIELDS = ("rule_id", "theme", "severity", "side", "matched", "eid", "snippet")
+_FLAG_FIELDS = (
+    "rule_id",
+    "theme",
+    "severity",
+    "side",
+    "matched",
+    "eid",
+    "snippet",
+    "direction",
+    "old_value",
+    "new_value",
+    "unit",
+)
 _EDITION_FIELDS = ("seq", "date", "fetched_at", "title", "status")
 _DRAFT_FIELDS = ("id", "title", "status", "developer", "created", "deadline", "url", "version")
 

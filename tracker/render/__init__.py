@@ -74,6 +74,19 @@ def describe_amendment(a: Amendment) -> str:
     return f"{line} ({a.in_force})" if a.in_force else line
 
 
+def direction_note(flag: Flag) -> str:
+    """'restricts: 50 → 250 mci', 'relaxes (good news): 10 → 3 persons', or '' for a neutral flag."""
+    label = {"restricts": "restricts", "relaxes": "relaxes (good news)"}.get(flag.direction, "")
+    if flag.old_value is None or flag.new_value is None:
+        return label
+    values = f"{_number(flag.old_value)} → {_number(flag.new_value)}" + (f" {flag.unit}" if flag.unit else "")
+    return f"{label}: {values}" if label else values
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
 def highlighted(op: str, text: str, flags: list[Flag]) -> Iterator[tuple[str, bool]]:
     """Split an op's text into (piece, matched) where matched pieces are words a flag found on that side."""
     words = {w for f in flags if f.side in _OP_SIDES.get(op, ()) for w in f.matched if w.strip()}

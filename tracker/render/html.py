@@ -9,7 +9,15 @@ from __future__ import annotations
 from html import escape
 
 from tracker.model import Change, Flag
-from tracker.render import CONTEXT, Side, change_name, describe_amendment, highlighted, shortened
+from tracker.render import (
+    CONTEXT,
+    Side,
+    change_name,
+    describe_amendment,
+    direction_note,
+    highlighted,
+    shortened,
+)
 
 _INS = "background:#e6ffec;color:#116329;text-decoration:underline"
 _DEL = "background:#ffebe9;color:#82071e;text-decoration:line-through"
@@ -22,6 +30,8 @@ _KIND_COLOURS = {
 }
 _LANG_TAGS = {"rus": "ru", "kaz": "kk", "eng": "en"}
 _SEVERITY_COLOURS = {"critical": "#82071e", "high": "#cf222e", "medium": "#9a6700", "low": "#57606a"}
+_RELAXES_COLOUR = "#116329"
+"""Good news is green, whatever the rule's severity."""
 
 
 def render(changes: list[Change], *, from_side: Side, to_side: Side, title: str) -> str:
@@ -81,11 +91,14 @@ def _redline(change: Change, context: int | None) -> str:
 
 
 def _flag_item(flag: Flag) -> str:
-    colour = _SEVERITY_COLOURS.get(flag.severity, "#57606a")
+    relaxes = flag.direction == "relaxes"
+    colour = _RELAXES_COLOUR if relaxes else _SEVERITY_COLOURS.get(flag.severity, "#57606a")
     matched = ", ".join(f'<mark style="{_MARK}">{escape(w)}</mark>' for w in flag.matched)
     description = f" — {escape(flag.description)}" if flag.description else ""
+    note = direction_note(flag)
+    note_html = f' <strong style="color:{colour}">{escape(note)}</strong>' if note else ""
     return (
-        f'<li><strong style="color:{colour}">{escape(flag.severity)}</strong> '
+        f'<li><strong style="color:{colour}">{escape(flag.severity)}</strong>{note_html} '
         f"<code>{escape(flag.rule_id)}</code> [{escape(flag.theme)}] on {escape(flag.side)}: "
         f"{matched}{description}</li>"
     )

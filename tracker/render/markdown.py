@@ -11,7 +11,15 @@ import re
 from html import escape
 
 from tracker.model import Change
-from tracker.render import CONTEXT, Side, change_name, describe_amendment, highlighted, shortened
+from tracker.render import (
+    CONTEXT,
+    Side,
+    change_name,
+    describe_amendment,
+    direction_note,
+    highlighted,
+    shortened,
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _TAGS = {"+": "ins", "-": "del"}
@@ -50,7 +58,11 @@ def change_markdown(change: Change, *, language: str = "rus", context: int | Non
         lines.append("")
     for f in change.flags:
         matched = ", ".join(f"<mark>{_text(w)}</mark>" for w in f.matched)
-        lines.append(f"- **{f.severity}** `{f.rule_id}` \\[{f.theme}\\] on {f.side}: {matched}")
+        note = direction_note(f)
+        marker = "✓ " if f.direction == "relaxes" else ""
+        note_md = f" *{_text(note)}*" if note else ""
+        rule = f"`{f.rule_id}` \\[{f.theme}\\] on {f.side}"
+        lines.append(f"- {marker}**{f.severity}**{note_md} {rule}: {matched}")
     return "\n".join(lines)
 
 

@@ -10,11 +10,21 @@ from rich.rule import Rule
 from rich.text import Text
 
 from tracker.model import Change
-from tracker.render import CONTEXT, Side, change_name, describe_amendment, highlighted, shortened
+from tracker.render import (
+    CONTEXT,
+    Side,
+    change_name,
+    describe_amendment,
+    direction_note,
+    highlighted,
+    shortened,
+)
 
 _OP_STYLES = {"=": "", "+": "green", "-": "red strike"}
 _KIND_STYLES = {"inserted": "green", "repealed": "red", "substituted": "yellow", "renumbered": "cyan"}
 _SEVERITY_STYLES = {"critical": "bold white on red", "high": "bold red", "medium": "yellow"}
+_RELAXES_STYLE = "bold green"
+"""Good news is never red, whatever the rule's severity."""
 
 
 def render(
@@ -53,7 +63,12 @@ def change_text(change: Change, *, language: str = "rus", context: int | None = 
             style = _OP_STYLES[op]
             out.append(piece, style=f"{style} bold reverse".strip() if matched else style)
     for flag in change.flags:
-        out.append("\n⚑ ")
-        out.append(flag.severity, style=_SEVERITY_STYLES.get(flag.severity, "dim"))
+        relaxes = flag.direction == "relaxes"
+        style = _RELAXES_STYLE if relaxes else _SEVERITY_STYLES.get(flag.severity, "dim")
+        out.append("\n✓ " if relaxes else "\n⚑ ")
+        out.append(flag.severity, style=style)
+        note = direction_note(flag)
+        if note:
+            out.append(f" {note}", style=_RELAXES_STYLE if relaxes else "bold")
         out.append(f" {flag.rule_id} [{flag.theme}] on {flag.side}: {', '.join(flag.matched)}")
     return out

@@ -19,7 +19,7 @@ from typing import Any
 from tracker.diff import compared_text
 from tracker.errors import InputError, RuleError
 from tracker.keys import TAGS, parse_key
-from tracker.model import LANGUAGES, SEVERITIES, Change, Flag
+from tracker.model import DIRECTIONS, LANGUAGES, SEVERITIES, Change, Direction, Flag
 
 THEMES = (
     "association",
@@ -41,9 +41,31 @@ THEMES = (
     "trade_unions",
 )
 SIDES = ("inserted", "deleted", "any")
+EFFECTS = ("restriction", "safeguard", "topic")
+"""What a rule's words are: a restriction (a ban, a duty, a sanction, a ground to refuse or suspend), a
+safeguard (a right, a guarantee, a treaty's priority, a court's control, a deadline the state must meet),
+or just a topic worth a look."""
+_DIRECTIONS: dict[tuple[str, str], Direction] = {
+    ("restriction", "inserted"): "restricts",
+    ("restriction", "deleted"): "relaxes",
+    ("safeguard", "inserted"): "relaxes",
+    ("safeguard", "deleted"): "restricts",
+}
 SNIPPET_CHARS = 120
-_RULE_KEYS = {"id", "theme", "severity", "side", "description", "documents", "tags", "patterns", "example"}
+_RULE_KEYS = {
+    "id",
+    "theme",
+    "severity",
+    "side",
+    "effect",
+    "description",
+    "documents",
+    "tags",
+    "patterns",
+    "example",
+}
 _EXAMPLE_KEYS = {"lang", "text", "match"}
+_EXAMPLE_OPTIONAL_KEYS = {"side", "direction"}
 _FOLDS = {
     "rus": str.maketrans("ёЁ", "еЕ"),
     "kaz": str.maketrans("ёЁiI", "еЕіІ"),  # older adilet texts type Latin i for Kazakh і
@@ -53,9 +75,16 @@ Fail = Callable[[str], RuleError]
 
 @dataclass(frozen=True)
 class Example:
+    """A provision's text, tested as inserted whole (or repealed, `side = "deleted"`).
+
+    `direction`, when given, is what the flag must say: a direction example.
+    """
+
     lang: str
     text: str
     match: bool
+    side: str = "inserted"
+    direction: Direction | None = None
 
 
 @dataclass(frozen=True)
@@ -74,11 +103,19 @@ class ExampleFailure:
     example: Example
     matched: tuple[str, ...]
 
+    directions: tuple[str, ...] = ()
+
     def __str__(self) -> str:
-        want = "a match" if self.example.match else "no match"
+        example = self.example
+        want = "a match" if example.match else "no match"
+        if example.direction:
+            want += f" that {example.direction}"
         got = f"matched {', '.join(self.matched)}" if self.matched else "nothing matched"
-        where = f"{self.pack}: {self.rule_id} [{self.example.lang}]"
-        return f"{where} expected {want}, {got}: {self.example.text}"
+        if example.direction and self.directions:
+            got += f" ({', '.join(self.directions)})"
+        side = ", repealed" if example.side == "deleted" else ""
+        where = f"{self.pack}: {self.rule_id} [{example.lang}{side}]"
+        return f"{where} expected {want}, {got}: {example.text}"
 
 
 @dataclass(frozen=True)
@@ -88,6 +125,7 @@ class Rule:
     theme: str
     severity: str
     side: str
+    effect: str
     description: str
     patterns: dict[str, tuple[tuple[str, re.Pattern[str]], ...]]
     """Per language: each pattern as written in the pack, and compiled."""
@@ -147,16 +185,17 @@ class RuleSet:
             change.flags = self.evaluate(change, document_key=document_key, language=language, tags=tags)
 
     def run_examples(self) -> list[ExampleFailure]:
-        """Test each example as a whole provision inserted (or repealed, for deleted-side rules)."""
+        """Test each example as a whole provision inserted or repealed, and its direction if it gives one."""
         failures = []
         for rule in self.rules:
             for example in rule.examples:
-                side = "deleted" if rule.side == "deleted" else "inserted"
-                sides = {side: (example.text, [(0, len(example.text))])}
+                sides = {example.side: (example.text, [(0, len(example.text))])}
                 flags = _flags(rule, "", sides, example.lang)
-                if bool(flags) != example.match:
+                directions = tuple(flag.direction for flag in flags)
+                wrong_way = example.direction is not None and example.direction not in directions
+                if bool(flags) != example.match or (flags and wrong_way):
                     matched = tuple(word for flag in flags for word in flag.matched)
-                    failures.append(ExampleFailure(rule.pack, rule.id, example, matched))
+                    failures.append(ExampleFailure(rule.pack, rule.id, example, matched, directions))
         return failures
 
     def explain(self, rule_id: str, text: str, language: str = "rus") -> list[Hit]:
@@ -226,7 +265,13 @@ def _parse_rule(pack: str, index: int, item: Any) -> Rule:
     if unknown:
         raise fail(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(_RULE_KEYS))})")
     theme, severity, side = item.get("theme"), item.get("severity"), item.get("side", "any")
-    choices = (("theme", theme, THEMES), ("severity", severity, SEVERITIES), ("side", side, SIDES))
+    effect = item.get("effect", "topic")
+    choices = (
+        ("theme", theme, THEMES),
+        ("severity", severity, SEVERITIES),
+        ("side", side, SIDES),
+        ("effect", effect, EFFECTS),
+    )
     for key, value, allowed in choices:
         if value not in allowed:
             raise fail(f"unknown {key} {value!r} (known: {', '.join(allowed)})")
@@ -244,13 +289,14 @@ def _parse_rule(pack: str, index: int, item: Any) -> Rule:
         if tag not in TAGS:
             raise fail(f"unknown tag {tag!r} (known: {', '.join(TAGS)})")
     patterns = _compile(item.get("patterns"), fail)
-    examples = _examples(item.get("example", []), patterns, fail)
+    examples = _examples(item.get("example", []), patterns, side, fail)
     return Rule(
         id=rule_id,
         pack=pack,
         theme=theme,
         severity=severity,
         side=side,
+        effect=effect,
         description=description.strip(),
         patterns=patterns,
         examples=examples,
@@ -291,19 +337,26 @@ def _compile_one(lang: str, source: str, fail: Fail) -> re.Pattern[str]:
     return pattern
 
 
-def _examples(items: Any, patterns: dict[str, Any], fail: Fail) -> tuple[Example, ...]:
+def _examples(items: Any, patterns: dict[str, Any], rule_side: str, fail: Fail) -> tuple[Example, ...]:
     if not isinstance(items, list):
         raise fail("example must be an array of [[rule.example]] tables")
     examples = []
     for item in items:
-        if not isinstance(item, dict) or set(item) != _EXAMPLE_KEYS:
-            raise fail("each [[rule.example]] needs exactly lang, text and match")
+        keys = set(item) if isinstance(item, dict) else set()
+        if not _EXAMPLE_KEYS <= keys <= _EXAMPLE_KEYS | _EXAMPLE_OPTIONAL_KEYS:
+            raise fail("each [[rule.example]] needs lang, text and match, and may give side and direction")
         lang, text, match = item["lang"], item["text"], item["match"]
         if lang not in patterns:
             raise fail(f"example in {lang!r}, a language the rule has no patterns for")
         if not isinstance(text, str) or not text.strip() or not isinstance(match, bool):
             raise fail("an example needs a non-empty text and match = true or false")
-        examples.append(Example(lang, text, match))
+        side = item.get("side", "deleted" if rule_side == "deleted" else "inserted")
+        if side not in ("inserted", "deleted"):
+            raise fail(f"example side {side!r}: use inserted or deleted")
+        direction = item.get("direction")
+        if direction is not None and direction not in DIRECTIONS:
+            raise fail(f"example direction {direction!r} (known: {', '.join(DIRECTIONS)})")
+        examples.append(Example(lang, text, match, side, direction))
     for lang in patterns:
         for expected, kind in ((True, "positive"), (False, "negative")):
             if not any(e.lang == lang and e.match is expected for e in examples):
@@ -353,7 +406,17 @@ def _flags(rule: Rule, eid: str, sides: dict[str, Side], language: str) -> list[
             matched = tuple(dict.fromkeys(" ".join(m.group().split()) for m in found))
             snippet = _snippet(text, found[0])
             flags.append(
-                Flag(rule.id, rule.theme, rule.severity, side, matched, eid, snippet, rule.description)
+                Flag(
+                    rule.id,
+                    rule.theme,
+                    rule.severity,
+                    side,
+                    matched,
+                    eid,
+                    snippet,
+                    rule.description,
+                    direction=_DIRECTIONS.get((rule.effect, side), "neutral"),
+                )
             )
     return flags
 

@@ -1,0 +1,57 @@
+"""Two-file compares that say which way a change goes: repealed sanctions relax, deleted guarantees
+restrict, and the renderings show good news as good news."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HEAD = "Уголовный кодекс Республики Казахстан\n\n"
+DEFAMATION = (
+    "Статья 130. Клевета\n\n1. Клевета, то есть распространение заведомо ложных сведений, порочащих честь и "
+    "достоинство другого лица, наказывается штрафом.\n\n"
+)
+INSULT = "Статья 131. Оскорбление\n\n1. Оскорбление наказывается штрафом.\n\n"
+TREATY = (
+    "Международные договоры, ратифицированные Республикой, имеют приоритет перед ее законами и "
+    "применяются непосредственно."
+)
+
+
+def _files(tmp_path: Path, old: str, new: str) -> tuple[str, str]:
+    (tmp_path / "old.txt").write_text(old, encoding="utf-8")
+    (tmp_path / "new.txt").write_text(new, encoding="utf-8")
+    return str(tmp_path / "old.txt"), str(tmp_path / "new.txt")
+
+
+def _flags(cli, old: str, new: str, *extra: str) -> list[dict]:
+    result = cli("compare", old, new, "--format", "json", *extra)
+    assert result.code == 0, result.err
+    return [flag for change in json.loads(result.out)["changes"] for flag in change["flags"]]
+
+
+def test_repealing_the_defamation_article_relaxes(cli, tmp_path: Path) -> None:
+    old, new = _files(tmp_path, HEAD + DEFAMATION + INSULT, HEAD + "Статья 130. Исключена\n\n" + INSULT)
+    flags = {f["rule_id"]: f for f in _flags(cli, old, new)}
+    assert flags["defamation"]["direction"] == "relaxes"
+    assert {f["direction"] for f in flags.values()} == {"relaxes"}
+
+
+def test_deleting_the_treaty_priority_sentence_restricts(cli, tmp_path: Path) -> None:
+    head = "Конституция Республики Казахстан\n\nСтатья 4. Действующее право\n\n"
+    rest = "1. Действующим правом являются нормы Конституции и законов.\n\n"
+    old, new = _files(tmp_path, f"{head}{rest}3. {TREATY}\n", f"{head}{rest}")
+    [flag] = [f for f in _flags(cli, old, new) if f["theme"] == "international_law"]
+    assert (flag["rule_id"], flag["side"]) == ("treaty-priority-removed", "deleted")
+    assert flag["direction"] == "restricts"
+
+
+def test_good_news_is_shown_as_good_news_in_every_format(cli, tmp_path: Path) -> None:
+    old, new = _files(tmp_path, HEAD + DEFAMATION + INSULT, HEAD + "Статья 130. Исключена\n\n" + INSULT)
+    term = cli("compare", old, new)
+    assert "✓ high relaxes (good news) defamation" in term.out
+    html = cli("compare", old, new, "--format", "html").out
+    item = next(line for line in html.splitlines() if "<code>defamation</code>" in line)
+    assert "relaxes (good news)" in item and "#116329" in item and "#cf222e" not in item
+    md = cli("compare", old, new, "--format", "md").out
+    assert "- ✓ **high** *relaxes \\(good news\\)* `defamation`" in md

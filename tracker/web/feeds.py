@@ -1,0 +1,132 @@
+"""Atom feeds (RFC 4287) of stored changes: all, per document, per tag, per theme and per amending act.
+
+Each entry is one change; its summary is the redline in the same HTML as e-mail, its link the change's
+permanent page. Entry ids are tag URIs of the change id, so they stay the same when `public_url` moves.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from lxml import etree
+from sqlmodel import Session
+
+from storage import browse, watchlist
+from tracker.config import Settings
+from tracker.errors import NotFound
+from tracker.i18n import eid_label
+from tracker.keys import TAGS
+from tracker.render.html import render_change
+from tracker.rules import THEMES
+from tracker.web import links
+from tracker.web.app import session, settings_of
+
+ATOM = "http://www.w3.org/2005/Atom"
+MEDIA_TYPE = "application/atom+xml; charset=utf-8"
+_ID_PREFIX = "tag:zanwatch,2026:"
+
+router = APIRouter(prefix="/feeds")
+
+
+@router.get("/changes.atom")
+def all_changes(request: Request, s: Session = Depends(session), cfg: Settings = Depends(settings_of)) -> Any:
+    found = browse.changes(s, limit=cfg.web.feed_entries)
+    return _feed(cfg, "changes", "Zan Watch: all changes", found, _titles(s))
+
+
+@router.get("/documents/{key}.atom")
+def document(
+    request: Request, key: str, s: Session = Depends(session), cfg: Settings = Depends(settings_of)
+) -> Any:
+    watch = watchlist.get(s, key)
+    found = browse.changes(s, document_key=key, limit=cfg.web.feed_entries)
+    return _feed(cfg, f"documents/{key}", f"Zan Watch: {watch.title or key}", found, _titles(s))
+
+
+@router.get("/tags/{tag}.atom")
+def tag(
+    request: Request, tag: str, s: Session = Depends(session), cfg: Settings = Depends(settings_of)
+) -> Any:
+    if tag not in TAGS:
+        raise NotFound(f"unknown tag {tag!r}: use one of {', '.join(TAGS)}")
+    keys = [w.key for w in watchlist.all_watches(s) if tag in w.tags]
+    found = browse.changes(s, document_keys=keys, limit=cfg.web.feed_entries)
+    return _feed(cfg, f"tags/{tag}", f"Zan Watch: #{tag}", found, _titles(s))
+
+
+@router.get("/themes/{theme}.atom")
+def theme(
+    request: Request, theme: str, s: Session = Depends(session), cfg: Settings = Depends(settings_of)
+) -> Any:
+    if theme not in THEMES:
+        raise NotFound(f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
+    found = [c for c in browse.changes(s) if any(f.theme == theme for f in c.change.flags)]
+    return _feed(cfg, f"themes/{theme}", f"Zan Watch: {theme}", found[: cfg.web.feed_entries], _titles(s))
+
+
+@router.get("/acts/{act_id}.atom")
+def act(
+    request: Request, act_id: str, s: Session = Depends(session), cfg: Settings = Depends(settings_of)
+) -> Any:
+    acts = browse.acts(s, act_id=act_id)
+    if not acts:
+        raise NotFound(f"no amending act {act_id} is known")
+    found = [
+        c
+        for c in browse.changes(s, document_keys=list(acts[0].provisions))
+        if any(a.act_id == act_id for a in c.change.amendments)
+    ]
+    title = f"Zan Watch: № {acts[0].number or act_id}"
+    return _feed(cfg, f"acts/{act_id}", title, found[: cfg.web.feed_entries], _titles(s))
+
+
+def _titles(s: Session) -> dict[str, str]:
+    return {w.key: w.title or w.key for w in watchlist.all_watches(s)}
+
+
+def _feed(
+    cfg: Settings,
+    path: str,
+    title: str,
+    changes: list[browse.StoredChange],
+    titles: dict[str, str],
+) -> Response:
+    base = cfg.web.public_url.rstrip("/")
+    feed = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
+    _text(feed, "id", f"{_ID_PREFIX}feeds/{path}")
+    _text(feed, "title", title)
+    updated = max((c.fetched_at for c in changes), default=datetime(2026, 1, 1, tzinfo=UTC))
+    _text(feed, "updated", _iso(updated))
+    etree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=f"{base}/feeds/{path}.atom")
+    etree.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=f"{base}/")
+    author = etree.SubElement(feed, f"{{{ATOM}}}author")
+    _text(author, "name", "Zan Watch")
+    for c in changes:
+        entry = etree.SubElement(feed, f"{{{ATOM}}}entry")
+        _text(entry, "id", f"{_ID_PREFIX}changes/{c.id}")
+        label = eid_label(c.change.eid, c.language)
+        flagged = f" ⚑ {', '.join(sorted({f.theme for f in c.change.flags}))}" if c.change.flags else ""
+        doc_title = titles.get(c.document_key, c.document_key)
+        _text(entry, "title", f"{doc_title}: {label} ({c.change.kind}){flagged}")
+        _text(entry, "updated", _iso(c.fetched_at))
+        etree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=links.change(base, c.id))
+        for f in c.change.flags:
+            etree.SubElement(entry, f"{{{ATOM}}}category", term=f.theme)
+        summary = _text(entry, "summary", render_change(c.change, language=c.language))
+        summary.set("type", "html")
+    body = etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    return Response(body, media_type=MEDIA_TYPE)
+
+
+def _text(parent: etree._Element, name: str, value: str) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{ATOM}}}{name}")
+    element.text = value
+    return element
+
+
+def _iso(value: datetime) -> str:
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,282 @@
+"""Server-rendered HTML: the watch list, a law's timeline, redlines, an article's history, the law in force
+on a date, flags, acts and drafts. No JavaScript: filters are GET forms, the language switch is a link.
+
+The interface language comes from `?ui=rus|kaz|eng` (remembered in a cookie) and defaults to Russian;
+the law's own language (`?lang=`) is chosen separately among the languages it is watched in.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from sqlmodel import Session
+
+from storage import browse, editions, watchlist
+from storage.flags import list_flags
+from tracker import i18n
+from tracker.config import Settings
+from tracker.errors import InputError, NotFound
+from tracker.model import SEVERITIES, Watch
+from tracker.render.html import render_change
+from tracker.rules import THEMES
+from tracker.web import links
+from tracker.web.app import session, settings_of
+
+DOMAIN = "web"
+DIRECTIONS = ("restricts", "relaxes", "neutral")
+COOKIE = "ui"
+
+router = APIRouter()
+_env = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=select_autoescape(["j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def ui_language(request: Request) -> str:
+    chosen = request.query_params.get("ui") or request.cookies.get(COOKIE) or i18n.DEFAULT_LANGUAGE
+    return chosen if chosen in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
+def _page(request: Request, template: str, title: str, **context: Any) -> HTMLResponse:
+    ui = ui_language(request)
+    tr = i18n.translator(ui, DOMAIN)
+    switch = {
+        lang: f"{request.url.path}?{urlencode({**request.query_params, 'ui': lang})}"
+        for lang in i18n.LANGUAGES
+    }
+    html = _env.get_template(template).render(
+        request=request,
+        ui=ui,
+        html_lang=i18n.locale_tag(ui),
+        _=tr.gettext,
+        title=title,
+        switch=switch,
+        fmt_date=lambda d: i18n.format_date(d, ui),
+        label=lambda eid: i18n.eid_label(eid, ui),
+        redline=lambda c: Markup(render_change(c, language=ui, context=None)),
+        links=links,
+        **context,
+    )
+    response = HTMLResponse(html)
+    if request.query_params.get("ui") == ui:
+        response.set_cookie(COOKIE, ui, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def _gettext(request: Request) -> Any:
+    return i18n.translator(ui_language(request), DOMAIN).gettext
+
+
+def _today(settings: Settings) -> date:
+    return datetime.now(ZoneInfo(settings.schedule.timezone)).date()
+
+
+def _language(watch: Watch, requested: str | None) -> str:
+    if requested is None:
+        return watch.languages[0] if watch.languages else "rus"
+    if requested not in i18n.LANGUAGES:
+        raise InputError(f"unknown language {requested!r} (known: {', '.join(i18n.LANGUAGES)})")
+    return requested
+
+
+def _watch_or_draft(s: Session, key: str) -> Watch:
+    """A watched law, or a draft known only from its versions (drafts are followed, not watched)."""
+    try:
+        return watchlist.get(s, key)
+    except NotFound:
+        latest = editions.latest_edition(s, key, "rus")
+        if latest is None:
+            raise
+        return Watch(key, latest.title, ("rus",), ())
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, s: Session = Depends(session), cfg: Settings = Depends(settings_of)) -> Any:
+    today = _today(cfg)
+    rows = []
+    for watch in watchlist.all_watches(s):
+        language = _language(watch, None)
+        rows.append(
+            {
+                "watch": watch,
+                "edition": editions.latest_edition(s, watch.key, language),
+                "change": next(iter(browse.changes(s, document_key=watch.key, limit=1)), None),
+                "flags": list_flags(s, document_key=watch.key)[:3],
+                "scheduled": browse.scheduled(s, watch.key, today),
+            }
+        )
+    return _page(request, "index.html.j2", _gettext(request)("Watch list"), rows=rows)
+
+
+@router.get("/documents/{key}", response_class=HTMLResponse)
+def document(
+    request: Request,
+    key: str,
+    lang: str | None = None,
+    s: Session = Depends(session),
+    cfg: Settings = Depends(settings_of),
+) -> Any:
+    watch = _watch_or_draft(s, key)
+    language = _language(watch, lang)
+    history = list(reversed(editions.list_editions(s, key, language)))
+    return _page(
+        request,
+        "document.html.j2",
+        watch.title or key,
+        watch=watch,
+        language=language,
+        editions=history,
+        acts=browse.acts(s, document_key=key),
+        scheduled=browse.scheduled(s, key, _today(cfg)),
+        today=_today(cfg),
+    )
+
+
+@router.get("/documents/{key}/editions/{seq}", response_class=HTMLResponse)
+def edition(
+    request: Request, key: str, seq: int, lang: str | None = None, s: Session = Depends(session)
+) -> Any:
+    watch = _watch_or_draft(s, key)
+    language = _language(watch, lang)
+    info = editions.find_edition(s, key, language, seq=seq)
+    changes = list(reversed(browse.changes(s, document_key=key, edition_id=info.id)))
+    title = f"{watch.title or key} — {_gettext(request)('edition')} {seq}"
+    return _page(
+        request, "edition.html.j2", title, watch=watch, language=language, edition=info, changes=changes
+    )
+
+
+@router.get("/changes/{change_id}", response_class=HTMLResponse)
+def change(request: Request, change_id: int, s: Session = Depends(session)) -> Any:
+    found = browse.changes(s, change_id=change_id)
+    if not found:
+        raise NotFound(f"no change {change_id}")
+    c = found[0]
+    watch = _watch_or_draft(s, c.document_key)
+    title = f"{watch.title or c.document_key} — {i18n.eid_label(c.change.eid, ui_language(request))}"
+    return _page(request, "change.html.j2", title, watch=watch, stored=c)
+
+
+@router.get("/documents/{key}/articles/{eid}", response_class=HTMLResponse)
+def article(
+    request: Request, key: str, eid: str, lang: str | None = None, s: Session = Depends(session)
+) -> Any:
+    watch = _watch_or_draft(s, key)
+    language = _language(watch, lang)
+    versions = browse.article_history(s, key, language, eid)
+    if not versions:
+        raise NotFound(f"{key} ({language}) has no provision {eid}")
+    by_seq = {e.seq: e for e in editions.list_editions(s, key, language)}
+    changes = [
+        c
+        for c in browse.changes(s, document_key=key, language=language)
+        if eid in (c.change.new.eid if c.change.new else None, c.change.old.eid if c.change.old else None)
+    ]
+    title = f"{watch.title or key} — {i18n.eid_label(eid, ui_language(request))}"
+    return _page(
+        request,
+        "article.html.j2",
+        title,
+        watch=watch,
+        language=language,
+        eid=eid,
+        versions=list(reversed(versions)),
+        by_seq=by_seq,
+        changes=changes,
+    )
+
+
+@router.get("/documents/{key}/in-force", response_class=HTMLResponse)
+def in_force(
+    request: Request,
+    key: str,
+    on: date | None = None,
+    lang: str | None = None,
+    s: Session = Depends(session),
+    cfg: Settings = Depends(settings_of),
+) -> Any:
+    watch = _watch_or_draft(s, key)
+    language = _language(watch, lang)
+    day = on or _today(cfg)
+    info = editions.find_edition(s, key, language, on=day)
+    doc = editions.load_document(s, info)
+    title = f"{watch.title or key} — {i18n.format_date(day, ui_language(request))}"
+    return _page(
+        request, "in_force.html.j2", title, watch=watch, language=language, day=day, edition=info, doc=doc
+    )
+
+
+@router.get("/flags", response_class=HTMLResponse)
+def flags(
+    request: Request,
+    theme: str = "",
+    severity: str = "",
+    direction: str = "",
+    law: str = "",
+    since: date | None = None,
+    s: Session = Depends(session),
+) -> Any:
+    rows = filtered_flags(s, theme=theme, severity=severity, direction=direction, law=law, since=since)
+    return _page(
+        request,
+        "flags.html.j2",
+        _gettext(request)("Flags"),
+        rows=rows,
+        chosen={"theme": theme, "severity": severity, "direction": direction, "law": law, "since": since},
+        themes=THEMES,
+        severities=SEVERITIES,
+        directions=DIRECTIONS,
+        watches=watchlist.all_watches(s),
+    )
+
+
+def filtered_flags(
+    s: Session, *, theme: str = "", severity: str = "", direction: str = "", law: str = "", since: date | None
+) -> list[dict[str, Any]]:
+    """Flags by theme, minimum severity, direction, law and day; shared by the page and the API."""
+    if direction and direction not in DIRECTIONS:
+        raise InputError(f"unknown direction {direction!r}: use one of {', '.join(DIRECTIONS)}")
+    rows = list_flags(
+        s,
+        since=since,
+        themes=[theme] if theme else (),
+        min_severity=severity or None,
+        document_key=law or None,
+    )
+    return [r for r in rows if not direction or r.get("direction", "neutral") == direction]
+
+
+@router.get("/acts", response_class=HTMLResponse)
+def acts(request: Request, s: Session = Depends(session)) -> Any:
+    return _page(request, "acts.html.j2", _gettext(request)("Amending acts"), acts=browse.acts(s))
+
+
+@router.get("/acts/{act_id}", response_class=HTMLResponse)
+def act(request: Request, act_id: str, s: Session = Depends(session)) -> Any:
+    found = browse.acts(s, act_id=act_id)
+    if not found:
+        raise NotFound(f"no amending act {act_id} is known")
+    the_act = found[0]
+    changes = [
+        c
+        for c in browse.changes(s, document_keys=list(the_act.provisions))
+        if any(a.act_id == act_id for a in c.change.amendments)
+    ]
+    title = f"{_gettext(request)('Act')} № {the_act.number or act_id}"
+    return _page(request, "act.html.j2", title, act=the_act, changes=changes)
+
+
+@router.get("/drafts", response_class=HTMLResponse)
+def drafts(request: Request, s: Session = Depends(session)) -> Any:
+    return _page(request, "drafts.html.j2", _gettext(request)("Drafts"), drafts=browse.drafts(s))
