@@ -173,6 +173,8 @@ def _value(item: Tag | None) -> str:
     if item is None:
         return ""
     label = item.find("b")
+    if label is None:
+        return " ".join(item.get_text(" ").split())
     parts = (s.get_text(" ") if isinstance(s, Tag) else str(s) for s in label.next_siblings)
     return " ".join(" ".join(parts).split())
 

@@ -191,15 +191,6 @@ def due_warnings(
     return out
 
 
-def announced_on(session: Session, key: str, act: str, eid: str) -> date | None:
-    """When a change by this act to this provision was first announced, if it was."""
-    return session.exec(
-        select(m.ActTarget.announced_on)
-        .join(m.Act, col(m.Act.id) == m.ActTarget.act_id)
-        .where(m.Act.key == act, m.ActTarget.document_key == key, m.ActTarget.eid == eid)
-    ).first()
-
-
 def list_acts(
     session: Session,
     *,
@@ -213,7 +204,7 @@ def list_acts(
     if documents is not None:
         query = query.where(col(m.ActTarget.document_key).in_(list(documents)))
     by_act: dict[int, list[m.ActTarget]] = {}
-    for target in session.exec(query.order_by(m.ActTarget.document_key, m.ActTarget.id)):
+    for target in session.exec(query.order_by(col(m.ActTarget.document_key), col(m.ActTarget.id))):
         by_act.setdefault(target.act_id, []).append(target)
     rows = session.exec(select(m.Act).where(col(m.Act.id).in_(list(by_act))))
     acts = [_act(session, row, by_act[row.id]) for row in rows if row.id is not None]  # type: ignore[index]
@@ -253,7 +244,7 @@ def pending_on(session: Session, key: str, day: date) -> list[tuple[Act, ActTarg
             col(m.ActTarget.announced_on) <= day,
             m.ActTarget.state != "superseded",
         )
-        .order_by(m.ActTarget.id)
+        .order_by(col(m.ActTarget.id))
     ):
         if (target.effective and target.effective <= day) or (
             target.in_force_on and target.in_force_on <= day
@@ -270,7 +261,7 @@ def _act(session: Session, row: m.Act, targets: list[m.ActTarget] | None = None)
             session.exec(
                 select(m.ActTarget)
                 .where(m.ActTarget.act_id == row.id)
-                .order_by(m.ActTarget.document_key, m.ActTarget.id)
+                .order_by(col(m.ActTarget.document_key), col(m.ActTarget.id))
             )
         )
     return Act(
@@ -313,7 +304,7 @@ def redlines(session: Session, act: Act) -> list[tuple[str, int, Change]]:
     )
     out = []
     for row in session.exec(
-        select(m.Change).where(col(m.Change.document_key).in_(keys)).order_by(m.Change.id)
+        select(m.Change).where(col(m.Change.document_key).in_(keys)).order_by(col(m.Change.id))
     ):
         notes = [Amendment.from_dict(a) for a in json.loads(row.amendments)]
         if not any(act_key(a) == act.key or (a.act_number and a.act_number == act.number) for a in notes):

@@ -358,10 +358,10 @@ def list_editions(session: Session, key: str, language: str) -> list[EditionInfo
         session.exec(
             select(m.Change.to_edition_id, func.count())
             .where(col(m.Change.to_edition_id).in_(ids))
-            .group_by(m.Change.to_edition_id)
+            .group_by(col(m.Change.to_edition_id))
         ).all()
     )
-    acts: dict[int, list[str]] = {}
+    acts: dict[int | None, list[str | None]] = {}
     for edition_id, number in session.exec(
         select(m.Amendment.first_edition_id, m.Amendment.act_number).where(
             col(m.Amendment.first_edition_id).in_(ids), col(m.Amendment.act_number).is_not(None)
@@ -519,12 +519,10 @@ def has_unkept_editions(session: Session, key: str, language: str) -> bool:
 
 def drop_derived(session: Session, key: str, language: str) -> None:
     """Forget editions and everything derived from them (snapshots stay) before a re-parse rebuilds them."""
-    mine = (m.Change.document_key == key) & (m.Change.language == language)
+    mine = (col(m.Change.document_key) == key) & (col(m.Change.language) == language)
     change_ids = select(m.Change.id).where(mine)
-    session.exec(delete(m.Flag).where(col(m.Flag.change_id).in_(change_ids)))  # type: ignore[call-overload]
-    session.exec(delete(m.Change).where(mine))  # type: ignore[call-overload]
+    session.execute(delete(m.Flag).where(col(m.Flag.change_id).in_(change_ids)))
+    session.execute(delete(m.Change).where(mine))
     for table in (m.Amendment, m.ProvisionVersion, m.Edition):
-        session.exec(  # type: ignore[call-overload]
-            delete(table).where(table.document_key == key, table.language == language)
-        )
+        session.execute(delete(table).where(col(table.document_key) == key, col(table.language) == language))
     session.flush()

@@ -44,7 +44,7 @@ def after(
     session: Session, event_id: int, *, types: Iterable[str] | None = None, limit: int | None = None
 ) -> list[StoredEvent]:
     """Events with an id above `event_id`, oldest first: what a watermark has not yet passed."""
-    query = select(Event).where(Event.id > event_id).order_by(col(Event.id))
+    query = select(Event).where(col(Event.id) > event_id).order_by(col(Event.id))
     if types is not None:
         query = query.where(col(Event.type).in_(list(types)))
     if limit is not None:

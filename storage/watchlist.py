@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import WatchedDocument
 from tracker.errors import Conflict, NotFound
@@ -59,7 +59,7 @@ def seed(session: Session, defaults: Iterable[Watch]) -> int:
 
 
 def all_watches(session: Session, *, enabled_only: bool = False) -> list[Watch]:
-    query = select(WatchedDocument).order_by(WatchedDocument.id)
+    query = select(WatchedDocument).order_by(col(WatchedDocument.id))
     if enabled_only:
         query = query.where(WatchedDocument.enabled == True)  # noqa: E712
     return [_to_watch(row) for row in session.exec(query)]

@@ -1,115 +1,221 @@
 """Configuration from TOML: the default file ships in the repo; `--config` / `ZANWATCH_CONFIG` picks another.
 
-Secrets never live in the file: it names the environment variables that hold them.
+One typed model (pydantic dataclasses) validates every section, key, type and value when the file is
+loaded, and again whenever code builds or `dataclasses.replace`s a section, so a bad value can never
+reach the code that uses it. Secrets never live in the file: it names the environment variables that
+hold them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, ConfigDict, Field, Strict, TypeAdapter, ValidationError, model_validator
+from pydantic.dataclasses import dataclass
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from tracker.errors import ConfigError, InputError
 from tracker.keys import check_languages, check_tags, parse_key
 from tracker.model import Watch
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
+STRICT = ConfigDict(extra="forbid")
 
 
-@dataclass(frozen=True)
+def _checked(check: Any) -> Any:
+    """Turn a check that raises InputError/ValueError into a pydantic validator (the message is kept)."""
+
+    def validate(value: Any) -> Any:
+        try:
+            check(value)
+        except (InputError, ValueError) as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    return AfterValidator(validate)
+
+
+def _zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Almaty)") from None
+
+
+def _cron(expr: str) -> None:
+    from apscheduler.triggers.cron import CronTrigger
+
+    CronTrigger.from_crontab(expr)
+
+
+def _http_url(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{url!r} is not an http(s) URL")
+
+
+def _database_url(url: str) -> None:
+    try:
+        make_url(url)
+    except ArgumentError:
+        raise ValueError(f"{url!r} is not a database URL (e.g. sqlite:///path/zanwatch.db)") from None
+
+
+Seconds = Annotated[float, Strict(), Field(gt=0)]
+Rate = Annotated[float, Strict(), Field(gt=0)]
+Delay = Annotated[float, Strict(), Field(ge=0)]
+Count = Annotated[int, Strict(), Field(ge=0)]
+Positive = Annotated[int, Strict(), Field(ge=1)]
+Text = Annotated[str, Strict(), Field(min_length=1)]
+Flag = Annotated[bool, Strict()]
+HttpUrl = Annotated[str, Strict(), _checked(_http_url)]
+Zone = Annotated[str, Strict(), _checked(_zone)]
+Cron = Annotated[str, Strict(), _checked(_cron)]
+DatabaseUrl = Annotated[str, Strict(), _checked(_database_url)]
+
+
+@dataclass(frozen=True, config=STRICT)
+class WatchEntry(Watch):
+    """A `[[watch]]` table: a Watch whose key, languages and tags are checked like `watch add` checks them."""
+
+    key: Annotated[str, Strict(), _checked(parse_key)]
+    title: Annotated[str, Strict()] = ""
+    languages: Annotated[tuple[Text, ...], _checked(check_languages)] = ("rus",)
+    tags: Annotated[tuple[Text, ...], _checked(check_tags)] = ()
+    enabled: Flag = True
+
+
+@dataclass(frozen=True, config=STRICT)
 class Politeness:
-    user_agent: str = "ZanWatch/0.1 (+https://github.com/zanwatch; legislative change tracker)"
-    rate_per_host: dict[str, float] = field(default_factory=lambda: {"default": 1.0})
-    timeout_s: float = 30.0
-    retries: int = 4
-    backoff_base_s: float = 1.0
-    backoff_max_s: float = 60.0
-    ca_bundle: str | None = None
+    """How the fetcher treats a site: identity, pace, retries, and the bounds on one request."""
+
+    user_agent: Text = "ZanWatch/0.1 (+https://github.com/zanwatch; legislative change tracker)"
+    rate_per_host: dict[str, Rate] = dataclasses.field(default_factory=lambda: {"default": 1.0})
+    timeout_s: Seconds = 30.0
+    retries: Count = 4
+    backoff_base_s: Delay = 1.0
+    backoff_max_s: Delay = 60.0
+    ca_bundle: Text | None = None
+    max_body_mib: Positive = 64
 
     def rate_for(self, host: str) -> float:
         """Requests per second allowed for a host."""
         return self.rate_per_host.get(host, self.rate_per_host.get("default", 1.0))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class Schedule:
-    check_interval_minutes: int = 360
-    jitter_seconds: int = 600
-    timezone: str = "Asia/Almaty"
-    daily_digest_cron: str = "0 8 * * *"
-    weekly_digest_cron: str = "0 8 * * mon"
-    degraded_after_failures: int = 3
+    check_interval_minutes: Positive = 360
+    jitter_seconds: Count = 600
+    timezone: Zone = "Asia/Almaty"
+    daily_digest_cron: Cron = "0 8 * * *"
+    weekly_digest_cron: Cron = "0 8 * * mon"
+    degraded_after_failures: Positive = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class Smtp:
-    host: str = "localhost"
-    port: int = 25
-    security: str = "none"
-    username: str | None = None
-    password_env: str = "ZANWATCH_SMTP_PASSWORD"
-    sender: str = "Zan Watch <alerts@zanwatch.local>"
-    timeout_s: float = 30.0
-    concurrency: int = 4
+    host: Text = "localhost"
+    port: Annotated[int, Strict(), Field(ge=1, le=65535)] = 25
+    security: Literal["none", "starttls", "ssl"] = "none"
+    username: Text | None = None
+    password_env: Text = "ZANWATCH_SMTP_PASSWORD"
+    sender: Text = "Zan Watch <alerts@zanwatch.local>"
+    timeout_s: Seconds = 30.0
+    concurrency: Positive = 4
+
+    @model_validator(mode="after")
+    def _no_plaintext_login(self) -> Smtp:
+        if self.username and self.security == "none":
+            raise ValueError('a username needs security = "starttls" or "ssl": never log in unencrypted')
+        return self
 
     @property
     def password(self) -> str | None:
         return os.environ.get(self.password_env)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class Webhooks:
-    timeout_s: float = 10.0
-    max_attempts: int = 12
-    backoff_base_s: float = 30.0
-    backoff_max_s: float = 6 * 3600.0
-    disable_after_dead_letters: int = 5
-    allow_hosts: tuple[str, ...] = ()
-    concurrency: int = 8
-    max_redirects: int = 5
+    timeout_s: Seconds = 10.0
+    max_attempts: Positive = 12
+    backoff_base_s: Delay = 30.0
+    backoff_max_s: Delay = 6 * 3600.0
+    disable_after_dead_letters: Positive = 5
+    allow_hosts: tuple[Text, ...] = ()
+    concurrency: Positive = 8
+    max_redirects: Count = 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class Drafts:
-    base_url: str = "https://legalacts.egov.kz"
-    follow_cards: bool = False
-    keywords: tuple[str, ...] = ()
-    deadline_warning_days: int = 3
+    base_url: HttpUrl = "https://legalacts.egov.kz"
+    follow_cards: Flag = False
+    keywords: tuple[Text, ...] = ()
+    deadline_warning_days: Count = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class Timeline:
-    in_force_warning_days: tuple[int, ...] = (30, 7)
+    in_force_warning_days: tuple[Count, ...] = (30, 7)
     """`amendment.in_force_soon` goes out when an announced change is this many days (or fewer) away."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class Web:
     """`zanwatch serve`; `public_url` is where digests, webhooks and feeds send readers (permalinks)."""
 
-    public_url: str = "http://127.0.0.1:8000"
-    feed_entries: int = 50
+    public_url: HttpUrl = "http://127.0.0.1:8000"
+    feed_entries: Positive = 50
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
+class Sources:
+    adilet_base_url: HttpUrl = "https://old.adilet.zan.kz"
+    adilet_api_url: HttpUrl = "https://adilet.zan.kz"
+    parliament_url: HttpUrl = "https://mazhilis.parlam.kz"
+
+
+@dataclass(frozen=True, config=STRICT)
+class Rules:
+    packs: tuple[Text, ...] = ("civic",)
+
+
+@dataclass(frozen=True, config=STRICT)
+class DatabaseSection:
+    url: DatabaseUrl | None = None
+
+
+@dataclass(frozen=True, config=STRICT)
 class Settings:
-    path: Path
-    database_url: str
-    watch: tuple[Watch, ...]
-    adilet_base_url: str
-    adilet_api_url: str
-    politeness: Politeness
-    schedule: Schedule
-    rule_packs: tuple[str, ...]
-    smtp: Smtp
-    webhooks: Webhooks
-    drafts: Drafts
-    web: Web
-    public_url: str
-    parliament_url: str
-    timeline: Timeline = Timeline()
+    """The whole file, one field per section, plus where it came from and the database actually used."""
+
+    path: Path = DEFAULT_CONFIG
+    database: DatabaseSection = dataclasses.field(default_factory=DatabaseSection)
+    database_url: DatabaseUrl = "sqlite://"
+    public_url: HttpUrl = "https://adilet.zan.kz"
+    sources: Sources = dataclasses.field(default_factory=Sources)
+    politeness: Politeness = dataclasses.field(default_factory=Politeness)
+    schedule: Schedule = dataclasses.field(default_factory=Schedule)
+    rules: Rules = dataclasses.field(default_factory=Rules)
+    smtp: Smtp = dataclasses.field(default_factory=Smtp)
+    webhooks: Webhooks = dataclasses.field(default_factory=Webhooks)
+    drafts: Drafts = dataclasses.field(default_factory=Drafts)
+    web: Web = dataclasses.field(default_factory=Web)
+    timeline: Timeline = dataclasses.field(default_factory=Timeline)
+    watch: tuple[WatchEntry, ...] = ()
+
+
+_NOT_IN_FILE = ("path", "database_url")  # filled in by load(), never read from the file
+_SETTINGS = TypeAdapter(Settings)
 
 
 def default_database_url() -> str:
@@ -118,45 +224,39 @@ def default_database_url() -> str:
     return f"sqlite:///{base / 'zanwatch.db'}"
 
 
-def _section(raw: dict[str, Any], name: str, cls: type, path: Path) -> Any:
-    data = raw.get(name, {})
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: [{name}] must be a table")
-    known = set(cls.__dataclass_fields__)
-    for key in data:
-        if key not in known:
-            raise ConfigError(f"{path}: unknown key {name}.{key} (known: {', '.join(sorted(known))})")
-    kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+def _where(loc: tuple[int | str, ...]) -> str:
+    """`smtp.security`, `watch[2].key`: the place a user looks for in the file."""
+    if loc == ("database_url",):
+        return "database URL (--db, ZANWATCH_DB or database.url)"
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _problem(error: Any) -> str:
+    where, kind = _where(tuple(error["loc"])), error["type"]
+    if kind == "unexpected_keyword_argument":
+        section, _, _ = where.rpartition(".")
+        return f"unknown section [{where}]" if not section else f"unknown key {where}"
+    if kind in ("missing", "missing_keyword_argument"):
+        return f"{where} is required"
+    if kind in ("tuple_type", "list_type"):
+        return f"{where} must be a list, got {error['input']!r}"
+    if kind in ("dataclass_type", "dict_type"):
+        return f"[{where}] must be a table, got {error['input']!r}"
+    message = error["msg"].removeprefix("Value error, ")
+    if kind == "value_error":
+        return f"{where}: {message}"
+    return f"{where}: {message[0].lower()}{message[1:]}, got {error['input']!r}"
+
+
+def validate(data: dict[str, Any], path: Path) -> Settings:
+    """Build Settings from a parsed file; the first problem becomes one ConfigError naming the key."""
     try:
-        obj = cls(**kwargs)
-    except TypeError as exc:
-        raise ConfigError(f"{path}: [{name}] {exc}") from None
-    for key, f in cls.__dataclass_fields__.items():
-        value = getattr(obj, key)
-        expected = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
-        if expected.startswith("int") and not isinstance(value, int):
-            raise ConfigError(f"{path}: {name}.{key} must be a whole number, got {value!r}")
-        if expected.startswith("float") and not isinstance(value, (int, float)):
-            raise ConfigError(f"{path}: {name}.{key} must be a number, got {value!r}")
-        if expected.startswith("bool") and not isinstance(value, bool):
-            raise ConfigError(f"{path}: {name}.{key} must be true or false, got {value!r}")
-    return obj
-
-
-def _watch_entries(raw: dict[str, Any], path: Path) -> tuple[Watch, ...]:
-    entries = []
-    for i, item in enumerate(raw.get("watch", [])):
-        where = f"{path}: watch[{i}]"
-        if not isinstance(item, dict) or "key" not in item:
-            raise ConfigError(f"{where}: each [[watch]] needs a key such as 'adilet:Z010000142_'")
-        try:
-            parse_key(item["key"])
-            langs = check_languages(tuple(item.get("languages", ["rus"])))
-            tags = check_tags(tuple(item.get("tags", [])))
-        except InputError as exc:
-            raise ConfigError(f"{where}: {exc}") from None
-        entries.append(Watch(item["key"], item.get("title", ""), langs, tags))
-    return tuple(entries)
+        return _SETTINGS.validate_python(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_problem(exc.errors()[0])}") from None
 
 
 def load(path: str | Path | None = None, database_url: str | None = None) -> Settings:
@@ -168,31 +268,17 @@ def load(path: str | Path | None = None, database_url: str | None = None) -> Set
         raise ConfigError(
             f"config file {chosen} not found: pass --config PATH or set ZANWATCH_CONFIG"
         ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {chosen} cannot be read ({exc.__class__.__name__})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{chosen}: not valid TOML ({exc})") from None
-    db = raw.get("database", {})
-    sources = raw.get("sources", {})
-    rules = raw.get("rules", {})
-    packs = rules.get("packs", ["civic"])
-    if not isinstance(packs, list):
-        raise ConfigError(f"{chosen}: rules.packs must be a list of pack names or paths")
-    timeline = _section(raw, "timeline", Timeline, chosen)
-    if any(not isinstance(d, int) or isinstance(d, bool) or d < 0 for d in timeline.in_force_warning_days):
-        raise ConfigError(f"{chosen}: timeline.in_force_warning_days must be a list of whole numbers of days")
-    return Settings(
-        path=chosen,
-        database_url=database_url or os.environ.get("ZANWATCH_DB") or db.get("url") or default_database_url(),
-        watch=_watch_entries(raw, chosen),
-        adilet_base_url=sources.get("adilet_base_url", "https://old.adilet.zan.kz"),
-        adilet_api_url=sources.get("adilet_api_url", "https://adilet.zan.kz"),
-        politeness=_section(raw, "politeness", Politeness, chosen),
-        schedule=_section(raw, "schedule", Schedule, chosen),
-        rule_packs=tuple(packs),
-        smtp=_section(raw, "smtp", Smtp, chosen),
-        webhooks=_section(raw, "webhooks", Webhooks, chosen),
-        drafts=_section(raw, "drafts", Drafts, chosen),
-        web=_section(raw, "web", Web, chosen),
-        public_url=raw.get("public_url", "https://adilet.zan.kz"),
-        parliament_url=sources.get("parliament_url", "https://mazhilis.parlam.kz"),
-        timeline=timeline,
-    )
+    for key in _NOT_IN_FILE:
+        if key in raw:
+            raise ConfigError(f"{chosen}: unknown key {key}")
+    if database_url == "":
+        raise ConfigError("--db is empty: give a database URL or leave the option out")
+    section = raw.get("database")
+    from_file = section.get("url") if isinstance(section, dict) else None
+    url = database_url or os.environ.get("ZANWATCH_DB") or (from_file if isinstance(from_file, str) else None)
+    url = url or default_database_url()
+    return validate({**raw, "path": chosen, "database_url": url}, chosen)

@@ -81,9 +81,9 @@ def align(old: Sequence[Provision], new: Sequence[Provision]) -> list[Aligned]:
     partner: dict[int, tuple[int, float]] = {}  # new index -> (old index, similarity)
     same_eid: dict[int, int] = {}
     for j, p in enumerate(new):
-        i = old_index.pop(p.eid, None)
-        if i is None:
+        if p.eid not in old_index:
             continue
+        i = old_index.pop(p.eid)
         if _same_content(old[i], p):
             partner[j] = (i, 1.0)
             continue

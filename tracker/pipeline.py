@@ -57,7 +57,7 @@ class Recorder:
 
     def __init__(self, settings: Settings, rules: RuleSet | None = None):
         self.settings = settings
-        self.rules = rules or load_rules(settings.rule_packs)
+        self.rules = rules or load_rules(settings.rules.packs)
         self.today: Callable[[], date] = lambda: today_in(settings.schedule.timezone)
         """Kazakhstan's calendar day, for in-force dates; tests move it."""
 
@@ -193,7 +193,8 @@ class Checker:
         self.settings = settings
         self.db = db
         self.fetcher = fetcher or Fetcher(settings.politeness)
-        self.adilet = AdiletSource(self.fetcher, settings.adilet_base_url, settings.adilet_api_url)
+        sources = settings.sources
+        self.adilet = AdiletSource(self.fetcher, sources.adilet_base_url, sources.adilet_api_url)
         self.recorder = Recorder(settings, rules)
 
     def check(self, key: str, language: str) -> CheckResult:
@@ -253,7 +254,7 @@ class Checker:
         """adilet's own date of the edition in force (its /history table); the fetch date stands in when
         the table cannot be read. Asked only when the text changed, to spare the site."""
         try:
-            reply = self.fetcher.get(history_url(self.settings.adilet_base_url, ident, language))
+            reply = self.fetcher.get(history_url(self.settings.sources.adilet_base_url, ident, language))
             entries = parse_history(reply.body, language)
         except (FetchError, ParseError):
             return None

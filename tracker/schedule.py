@@ -9,6 +9,7 @@ and skips whatever was still queued.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -103,7 +104,7 @@ class Daemon:
         self._every(self.timing.delivery_s, "deliver", self._deliver, "delivery")
         for period in DIGESTS:
             self.scheduler.add_job(
-                self._guarded(f"digest:{period}", lambda p=period: self._digests(p)),
+                self._guarded(f"digest:{period}", functools.partial(self._digests, period)),
                 digest_trigger(self.settings, period),
                 id=f"digest:{period}",
                 executor="delivery",

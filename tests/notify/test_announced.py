@@ -16,6 +16,7 @@ from standardwebhooks import Webhook
 
 from storage import watchlist
 from storage.db import Database
+from tracker import config
 from tracker.config import Politeness, Settings
 from tracker.model import Watch
 from tracker.notify import digests
@@ -66,9 +67,8 @@ def server() -> Iterator[ReplayServer]:
 def settings(make_settings, server: ReplayServer) -> Settings:
     return dataclasses.replace(
         make_settings(),
-        adilet_base_url=server.url,
-        adilet_api_url=server.url,
-        rule_packs=(),
+        sources=config.Sources(adilet_base_url=server.url, adilet_api_url=server.url),
+        rules=config.Rules(packs=()),
         politeness=Politeness(
             rate_per_host={"default": 1000.0}, retries=1, backoff_base_s=0.0, timeout_s=5.0
         ),

@@ -39,9 +39,8 @@ def server() -> Iterator[ReplayServer]:
 def checker(db: Database, server: ReplayServer) -> Iterator[Checker]:
     settings = dataclasses.replace(
         config.load(),
-        adilet_base_url=server.url,
-        adilet_api_url=server.url,
-        rule_packs=(),
+        sources=config.Sources(adilet_base_url=server.url, adilet_api_url=server.url),
+        rules=config.Rules(packs=()),
         politeness=Politeness(
             rate_per_host={"default": 1000.0}, retries=1, backoff_base_s=0.0, timeout_s=5.0
         ),

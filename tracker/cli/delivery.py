@@ -68,8 +68,17 @@ def subscribers_list() -> None:
         if s.webhook_url and not s.webhook_enabled:
             state = f"webhook disabled ({s.dead_letters} dead)"
         scope = ",".join(s.documents) or (f"tags: {','.join(s.tags)}" if s.tags else "all")
-        cells = (s.name, s.email or "", s.webhook_url or "", scope, ",".join(s.themes) or "all")
-        cells += (s.min_severity, s.digest, ",".join(s.languages) or "all", state)
+        cells = (
+            s.name,
+            s.email or "",
+            s.webhook_url or "",
+            scope,
+            ",".join(s.themes) or "all",
+            s.min_severity,
+            s.digest,
+            ",".join(s.languages) or "all",
+            state,
+        )
         table.add_row(*(escape(c) for c in cells))
     console.print(table)
 

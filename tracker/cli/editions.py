@@ -67,7 +67,7 @@ def _only_article(changes: list[Change], num: str | None) -> list[Change]:
 
 
 def _flagged(changes: list[Change], key: str, language: str) -> list[Change]:
-    load_rules(settings().rule_packs).apply(changes, document_key=key, language=language)
+    load_rules(settings().rules.packs).apply(changes, document_key=key, language=language)
     return changes
 
 

@@ -67,7 +67,8 @@ def _fetch(source: str, language: str) -> ParsedPage:
         kind, ident = parse_key(source)
         if kind != "adilet":
             raise InputError(f"parse reads adilet keys, files and URLs; {kind!r} keys are not supported")
-        source_site = adilet.AdiletSource(fetcher, settings().adilet_base_url, settings().adilet_api_url)
+        sources = settings().sources
+        source_site = adilet.AdiletSource(fetcher, sources.adilet_base_url, sources.adilet_api_url)
         fetched = source_site.fetch_text(ident, language)
         if fetched.page is None:
             raise ParseError(f"{fetched.url}: suspect page ({fetched.suspect})")

@@ -69,7 +69,7 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
 def list_rules(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
     """List the rules of the configured packs."""
     as_json = _wants_json(fmt)
-    rules = load_rules(settings().rule_packs).rules
+    rules = load_rules(settings().rules.packs).rules
     if as_json:
         _print_json([_rule_dict(rule) for rule in rules])
         return
@@ -82,7 +82,7 @@ def test_rules(
     pack: str | None = typer.Argument(None, help="A bundled pack name or a .toml path (default: config)."),
 ) -> None:
     """Run every example of the packs; exit 1 and print a line per failure if any fails."""
-    ruleset = load_rules([pack] if pack else settings().rule_packs)
+    ruleset = load_rules([pack] if pack else settings().rules.packs)
     failures = ruleset.run_examples()
     for failure in failures:
         typer.echo(f"FAIL {failure}")
@@ -101,7 +101,7 @@ def explain_rule(
     """Show which of a rule's patterns match a text, and where."""
     if lang not in LANGUAGES:
         raise InputError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
-    ruleset = load_rules(settings().rule_packs)
+    ruleset = load_rules(settings().rules.packs)
     rule = ruleset.rule(rule_id)
     hits = ruleset.explain(rule_id, text, lang)
     console.print(Text(f"{rule.id} ({rule.theme}, {rule.severity}, side {rule.side}): {rule.description}"))

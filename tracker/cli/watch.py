@@ -112,7 +112,7 @@ def config_check() -> None:
     s = settings()
     from tracker.rules.engine import load_rules
 
-    rules = load_rules(s.rule_packs)
+    rules = load_rules(s.rules.packs)
     console.print(
         f"{s.path}: OK — {len(s.watch)} watched acts, {len(rules.rules)} rules, database {s.database_url}"
     )

@@ -60,7 +60,9 @@ def run_demo(console: Console, report: Path, settings: config.Settings) -> None:
     with db.transaction() as session:
         watchlist.add(session, Watch(KEY, "Constitutional Law on the Republican Referendum", ("rus",), ()))
     with ReplayServer() as server:
-        settings = dataclasses.replace(settings, adilet_base_url=server.url, adilet_api_url=server.url)
+        settings = dataclasses.replace(
+            settings, sources=config.Sources(adilet_base_url=server.url, adilet_api_url=server.url)
+        )
         checker = Checker(settings, db)
         console.print(
             f"[bold]Zan Watch demo[/] — replaying recorded adilet pages from {server.url} (offline)"

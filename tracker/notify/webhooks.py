@@ -125,10 +125,11 @@ def enqueue(db: Database) -> dict[int, int]:
         pending = [
             (s.id, e.id)
             for s in subs
+            if s.id is not None
             for e in new_events
             if e.id > marks.get(s.id, 0) and (s.id, e.id) not in known and matches(s, e.payload, tags)
         ]
-        deliveries.add_pending(session, CHANNEL, pending)  # type: ignore[arg-type]
+        deliveries.add_pending(session, CHANNEL, pending)
         return {s.id: top for s in subs}  # type: ignore[misc]
 
 

@@ -264,17 +264,15 @@ def _parse_rule(pack: str, index: int, item: Any) -> Rule:
     unknown = sorted(set(item) - _RULE_KEYS)
     if unknown:
         raise fail(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(_RULE_KEYS))})")
-    theme, severity, side = item.get("theme"), item.get("severity"), item.get("side", "any")
-    effect = item.get("effect", "topic")
-    choices = (
-        ("theme", theme, THEMES),
-        ("severity", severity, SEVERITIES),
-        ("side", side, SIDES),
-        ("effect", effect, EFFECTS),
-    )
-    for key, value, allowed in choices:
-        if value not in allowed:
+
+    def choice(key: str, allowed: tuple[str, ...], default: str | None = None) -> str:
+        value = item.get(key, default)
+        if not isinstance(value, str) or value not in allowed:
             raise fail(f"unknown {key} {value!r} (known: {', '.join(allowed)})")
+        return value
+
+    theme, severity = choice("theme", THEMES), choice("severity", SEVERITIES)
+    side, effect = choice("side", SIDES, "any"), choice("effect", EFFECTS, "topic")
     description = item.get("description")
     if not isinstance(description, str) or not description.strip():
         raise fail("missing description")

@@ -1,0 +1,89 @@
+"""Every section, key, type and value of the configuration is checked when the file is loaded: a mistake
+is one line naming the key, never a traceback later (issue #10, case 7)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from tracker import config
+from tracker.config import Smtp
+from tracker.errors import ConfigError
+
+BAD = [
+    ('[smpt]\nhost = "x"\n', "unknown section [smpt]"),
+    ('[smtp]\nhots = "x"\n', "unknown key smtp.hots"),
+    ('[smtp]\nsecurity = "tls"\n', "smtp.security"),
+    ('[smtp]\nusername = "zw"\n', "never log in unencrypted"),
+    ("[smtp]\nport = 70000\n", "smtp.port"),
+    ('[smtp]\nport = "25"\n', "smtp.port"),
+    ('[schedule]\ntimezone = "Mars/Olympus"\n', "schedule.timezone"),
+    ('[schedule]\ndaily_digest_cron = "0 99 * * *"\n', "schedule.daily_digest_cron"),
+    ('[schedule]\nweekly_digest_cron = "every monday"\n', "schedule.weekly_digest_cron"),
+    ("[politeness]\ntimeout_s = -5\n", "politeness.timeout_s"),
+    ("[politeness]\nretries = 2.5\n", "politeness.retries"),
+    ("[politeness]\nmax_body_mib = 0\n", "politeness.max_body_mib"),
+    ("[politeness.rate_per_host]\ndefault = 0\n", "politeness.rate_per_host.default"),
+    ('[webhooks]\nallow_hosts = "x"\n', "webhooks.allow_hosts must be a list"),
+    ("[rules]\npacks = 5\n", "rules.packs must be a list"),
+    ("rules = 5\n", "[rules] must be a table"),
+    ('[drafts]\nfollow_cards = "yes"\n', "drafts.follow_cards"),
+    ('[drafts]\nbase_url = "javascript:alert(1)"\n', "drafts.base_url"),
+    ('[sources]\nadilet_base_url = "file:///etc"\n', "sources.adilet_base_url"),
+    ('[database]\nurl = "not a url"\n', "database.url"),
+    ("public_url = 3\n", "public_url"),
+    ('path = "/tmp"\n', "unknown key path"),
+    ('[[watch]]\nkey = "adilet:nope"\n', "watch[0].key"),
+    ('[[watch]]\ntitle = "no key"\n', "watch[0].key is required"),
+    ('[[watch]]\nkey = "adilet:Z010000142_"\nlanguages = ["fr"]\n', "watch[0].languages"),
+    ('[[watch]]\nkey = "adilet:Z010000142_"\ncolour = "red"\n', "unknown key watch[0].colour"),
+    ("[smtp\n", "not valid TOML"),
+]
+
+
+@pytest.mark.parametrize(("text", "named"), BAD, ids=[b[1] for b in BAD])
+def test_a_bad_value_is_refused_at_load_naming_the_key(tmp_path: Path, text: str, named: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        config.load(path)
+    assert named in str(caught.value)
+    assert len(str(caught.value).splitlines()) == 1
+
+
+@pytest.mark.parametrize(("text", "named"), BAD[:6], ids=[b[1] for b in BAD[:6]])
+def test_config_check_says_one_line_and_fails(cli, tmp_path: Path, text: str, named: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("--config", str(path), "config", "check")
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and named in result.err
+
+
+def test_the_bundled_file_and_an_empty_file_load(tmp_path: Path) -> None:
+    assert len(config.load().watch) == 15
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    settings = config.load(empty)
+    assert settings.smtp.security == "none" and settings.politeness.max_body_mib == 64
+
+
+def test_the_secure_smtp_forms_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[smtp]\nsecurity = "starttls"\nusername = "zw"\nport = 587\n', encoding="utf-8")
+    assert config.load(path).smtp.username == "zw"
+
+
+def test_code_cannot_build_a_plaintext_login_either() -> None:
+    """The same model guards sections built in code, so the mailer can never be handed one."""
+    with pytest.raises(ValueError, match="never log in unencrypted"):
+        Smtp(username="zw")
+    with pytest.raises(ValueError):
+        dataclasses.replace(Smtp(security="ssl", username="zw"), security="none")
+
+
+def test_an_empty_db_option_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="--db is empty"):
+        config.load(None, "")
