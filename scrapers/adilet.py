@@ -18,12 +18,24 @@ import lxml.html
 from lxml import etree
 
 from tracker.errors import FetchError, ParseError
-from tracker.model import ActRequisites, Block, ParsedPage
+from tracker.model import ActRequisites, Block, DocumentStatus, ParsedPage
 from tracker.normalize import squash
-from tracker.structure import ACT_NUMBER, FOOTNOTE_START, PENDING_START, dates_in
+from tracker.structure import ACT_NUMBER, DOC_LINK, FOOTNOTE_START, PENDING_START, dates_in
 
 SITE_SUFFIX = re.compile(r'\s*-\s*ИПС\s*"Әділет"\s*$')
-DOC_LINK = re.compile(r"/docs/([A-Z][A-Z0-9]{9,10}_?)(?:[/#?]|$)")
+STATUS_CODES = {"new": DocumentStatus.IN_FORCE, "upd": DocumentStatus.UPDATED, "yts": DocumentStatus.REPEALED}
+"""The status badge's class `status_{code}`: «Новый / Жаңа», «Обновленный / Жаңартылған», «Утративший силу /
+Күшін жойған»."""
+STATUS_WORDS = (
+    (
+        re.compile(r"не\s+вступ|күшіне\s+енбеген|not\s+(?:yet\s+)?(?:in|entered)", re.I),
+        DocumentStatus.NOT_YET_IN_FORCE,
+    ),
+    (re.compile(r"утрат|күшін\s+жой|repealed|invalid", re.I), DocumentStatus.REPEALED),
+    (re.compile(r"обновл|жаңартыл|updated", re.I), DocumentStatus.UPDATED),
+    (re.compile(r"нов|жаңа|new|действ|қолданыста|in\s+force", re.I), DocumentStatus.IN_FORCE),
+)
+"""Codes not confirmed yet are read from the badge's words, the most specific first."""
 DATE = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4})\b")
 TABLE_OF_CONTENTS = {"оглавление", "мазмұны", "table of contents", "contents"}
 _LONGEST_CONTENTS = max(map(len, TABLE_OF_CONTENTS))
@@ -269,6 +281,8 @@ class _BodyWalker:
         text = squash("".join(self._parts))
         if kind == "note" and not FOOTNOTE_START.match(text):
             kind = "text"  # e.g. «1) Исключен Законом …» is styled as a note but is the law's text
+        elif kind == "text" and FOOTNOTE_START.match(text):
+            kind = "note"  # old-style footnotes are plain italic paragraphs: `<p><i>Сноска. …</i></p>`
         if text and (len(text) > _LONGEST_CONTENTS or text.lower() not in TABLE_OF_CONTENTS):
             links = tuple(self._links) if kind != "text" else ()
             self.blocks.append(Block(text, kind, self._anchor, links))
@@ -286,8 +300,16 @@ def body_blocks(root: Any) -> list[Block]:
     return walker.blocks
 
 
+def document_status(code: str, label: str) -> DocumentStatus:
+    """The badge's class code (`new`, `upd`, `yts`), else its words, as a typed status."""
+    known = STATUS_CODES.get(code.lower())
+    if known:
+        return known
+    return next((status for words, status in STATUS_WORDS if words.search(label)), DocumentStatus.UNKNOWN)
+
+
 def parse_page(body: bytes | str, language: str) -> ParsedPage:
-    """A classic document page → title, status code (`upd`, `new`, `yts` …), requisites and body blocks."""
+    """A classic document page → title, status (and the badge's words), requisites and body blocks."""
     doc = _html(body)
     slogan = _FIRST_SLOGAN(doc)
     head = slogan[0] if slogan else doc
@@ -296,11 +318,11 @@ def parse_page(body: bytes | str, language: str) -> ParsedPage:
         title = squash(_text(h1))
     else:
         title = SITE_SUFFIX.sub("", squash(doc.findtext(".//title") or ""))
-    status = ""
+    code, label = "", ""
     for badge in _STATUS_BADGES(head):
         codes = [c[len("status_") :] for c in (badge.get("class") or "").split() if c.startswith("status_")]
         if codes:
-            status = codes[0]
+            code, label = codes[0], squash(_text(badge))
             break
     requisites = head.find("p") if slogan else None
     article = doc.find(".//article")
@@ -308,7 +330,8 @@ def parse_page(body: bytes | str, language: str) -> ParsedPage:
         raise ParseError("no <article> element: not a classic adilet document page")
     return ParsedPage(
         title=title,
-        status=status,
+        status=document_status(code, label),
+        status_label=label,
         requisites=squash(_text(requisites)) if requisites is not None else "",
         language=language,
         blocks=body_blocks(article),
@@ -330,12 +353,12 @@ def parse_api(payload: bytes | dict[str, Any], language: str) -> ParsedPage:
         raise ParseError("adilet API answer has no text_content")
     root = lxml.html.fragment_fromstring(payload["text_content"] or "<div></div>", create_parent="div")
     article = root.find(".//article")
-    status = str(payload.get("status") or "")
-    if payload.get("is_actual") is False:
-        status = "yts"
+    label = squash(str(payload.get("status") or ""))
+    status = DocumentStatus.REPEALED if payload.get("is_actual") is False else document_status(label, label)
     return ParsedPage(
         title=squash(str(payload.get("title") or "")),
         status=status,
+        status_label=label,
         requisites=squash(str(payload.get("requisites") or "")),
         language=language,
         blocks=body_blocks(article if article is not None else root),

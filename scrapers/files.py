@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 
 from scrapers.adilet import body_blocks, decode_body, parse_page
 from tracker.errors import InputError, ParseError
-from tracker.model import Block, ParsedPage
+from tracker.model import Block, DocumentStatus, ParsedPage
 
 SUPPORTED = (".html", ".htm", ".txt", ".docx")
 
@@ -29,7 +29,7 @@ def _html(body: bytes, language: str) -> ParsedPage:
         raise ParseError(f"not an HTML document ({exc})") from None
     return ParsedPage(
         title=" ".join((doc.findtext(".//title") or "").split()),
-        status="",
+        status=DocumentStatus.UNKNOWN,
         requisites="",
         language=language,
         blocks=body_blocks(doc.body),
@@ -78,8 +78,18 @@ def parse_body(body: bytes, path: Path, language: str) -> ParsedPage:
     if suffix == ".docx":
         title, blocks = _docx(path, body)
         return ParsedPage(
-            title=title or path.stem, status="", requisites="", language=language, blocks=blocks
+            title=title or path.stem,
+            status=DocumentStatus.UNKNOWN,
+            requisites="",
+            language=language,
+            blocks=blocks,
         )
     if suffix == ".txt":
-        return ParsedPage(title=path.stem, status="", requisites="", language=language, blocks=_text(body))
+        return ParsedPage(
+            title=path.stem,
+            status=DocumentStatus.UNKNOWN,
+            requisites="",
+            language=language,
+            blocks=_text(body),
+        )
     return _html(body, language)

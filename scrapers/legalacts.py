@@ -25,7 +25,7 @@ from docx.table import Table
 
 from scrapers.http import Response
 from tracker.errors import FetchError, InputError, ParseError
-from tracker.model import Block, ParsedPage
+from tracker.model import Block, DocumentStatus, ParsedPage
 from tracker.normalize import normalize
 
 DEFAULT_BASE_URL = "https://legalacts.egov.kz"
@@ -300,7 +300,8 @@ def draft_page(card: DraftCard, paragraphs: list[str], language: str) -> ParsedP
     )
     return ParsedPage(
         title=card.title,
-        status=card.status,
+        status=DocumentStatus.UNKNOWN,
+        status_label=card.status,
         requisites=requisites,
         language=language,
         blocks=[Block(text=p) for p in paragraphs if p.strip()],

@@ -178,7 +178,7 @@ def acts(session: Session, *, act_id: str | None = None, document_key: str | Non
         assert row.act_id is not None
         act = found.setdefault(row.act_id, Act(row.act_id, row.act_number, row.act_date))
         act.effective = act.effective or row.effective
-        act.scheduled = act.scheduled or row.kind == "scheduled"
+        act.scheduled = act.scheduled or row.scheduled
         eids = act.provisions.setdefault(row.document_key, [])
         if row.eid and row.eid not in eids:
             eids.append(row.eid)
@@ -192,7 +192,7 @@ def scheduled(session: Session, key: str, today: date) -> list[m.Amendment]:
             select(m.Amendment)
             .where(
                 m.Amendment.document_key == key,
-                m.Amendment.kind == "scheduled",
+                col(m.Amendment.scheduled).is_(True),
                 or_(col(m.Amendment.effective).is_(None), col(m.Amendment.effective) > today),
             )
             .order_by(col(m.Amendment.effective), col(m.Amendment.id))

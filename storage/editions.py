@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from storage import models as m
 from tracker.errors import NotFound
-from tracker.model import Amendment, Change, Document, EditionInfo, Provision
+from tracker.model import Amendment, Change, Document, DocumentStatus, EditionInfo, Provision
 from tracker.normalize import digest
 
 _GAP = 1024.0
@@ -126,6 +126,7 @@ def save_edition(
         return None
     seq = latest.seq + 1 if latest else 1
     meta = {
+        "status_label": doc.status_label,
         "amendments": [a.to_dict() for a in doc.amendments],
         "scheduled": [a.to_dict() for a in doc.scheduled],
     }
@@ -297,6 +298,7 @@ def _record_amendments(session: Session, key: str, language: str, edition_id: in
                 eid=eid,
                 digest=d,
                 kind=a.kind,
+                scheduled=a.scheduled,
                 text=a.text,
                 act_id=a.act_id,
                 act_number=a.act_number,
@@ -427,7 +429,8 @@ def load_document(session: Session, edition: EditionInfo) -> Document:
     meta = json.loads(row.meta)
     return Document(
         title=row.title,
-        status=row.status,
+        status=DocumentStatus(row.status),
+        status_label=meta.get("status_label", ""),
         requisites=row.requisites,
         language=row.language,
         provisions=[

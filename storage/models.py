@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, LargeBinary, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -115,6 +115,7 @@ class Amendment(SQLModel, table=True):
     eid: str = Field(default="", max_length=128)
     digest: str = Field(max_length=64)
     kind: str = Field(max_length=16)
+    scheduled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     text: str = Field(sa_column=Column(Text, nullable=False))
     act_id: str | None = Field(default=None, max_length=32)
     act_number: str | None = Field(default=None, max_length=32)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any, Literal
 
 LANGUAGES = ("rus", "kaz", "eng")
@@ -16,6 +17,28 @@ SEVERITIES = ("info", "low", "medium", "high", "critical")
 Direction = Literal["restricts", "relaxes", "neutral"]
 DIRECTIONS: tuple[Direction, ...] = ("restricts", "relaxes", "neutral")
 """Whether a flagged change shrinks civic space, widens it (good news), or cannot be told."""
+
+
+class DocumentStatus(StrEnum):
+    """Where an act stands, whatever words its site uses (those go to `status_label`)."""
+
+    IN_FORCE = "in_force"
+    UPDATED = "updated"
+    NOT_YET_IN_FORCE = "not_yet_in_force"
+    REPEALED = "repealed"
+    UNKNOWN = ""
+
+
+class AmendmentKind(StrEnum):
+    """What an amending act did, read from the verb of its footnote or notice."""
+
+    AMENDED = "amended"
+    NEW_WORDING = "new_wording"
+    REPEALED = "repealed"
+    SUPPLEMENTED = "supplemented"
+    WORDS_REPLACED = "words_replaced"
+    ACT_REPEALED = "act_repealed"
+    """The whole act loses force («Закон утрачивает силу …», «… признать утратившим силу»)."""
 
 
 @dataclass(frozen=True)
@@ -65,36 +88,36 @@ class ParsedPage:
     """What a scraper saw on one page: no legal structure yet."""
 
     title: str
-    status: str
+    status: DocumentStatus
     requisites: str
     language: str
     blocks: list[Block]
+    status_label: str = ""
+    """The status as the site words it («Обновленный», «Жаңартылған»)."""
 
 
 @dataclass(frozen=True)
 class Amendment:
-    """A footnote or pending notice attributing a change to the act that made it.
+    """A footnote or notice attributing a change to the act that made it.
 
-    kind: "amended", "new_wording", "repealed", "supplemented", "words_replaced", or "scheduled"
-    (adopted but not yet in force; `effective` is the date it bites).
+    `scheduled`: announced by a notice, adopted but not yet in force. `effective`: the fixed date the change
+    bites, when its in-force text gives one («вводится в действие с 01.07.2026»); None for relative rules.
     """
 
-    kind: str
+    kind: AmendmentKind
     text: str
     act_id: str | None = None
     act_number: str | None = None
     act_date: date | None = None
     in_force: str = ""
     effective: date | None = None
-
-    @property
-    def scheduled(self) -> bool:
-        return self.kind == "scheduled"
+    scheduled: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape used in output, events and storage (dates as ISO strings)."""
         return {
-            "kind": self.kind,
+            "kind": str(self.kind),
+            "scheduled": self.scheduled,
             "text": self.text,
             "act_id": self.act_id,
             "act_number": self.act_number,
@@ -106,7 +129,8 @@ class Amendment:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Amendment:
         return cls(
-            kind=d["kind"],
+            kind=AmendmentKind(d["kind"]),
+            scheduled=bool(d.get("scheduled")),
             text=d["text"],
             act_id=d.get("act_id"),
             act_number=d.get("act_number"),
@@ -138,13 +162,16 @@ class Document:
     """One language expression of an act, structured."""
 
     title: str
-    status: str
+    status: DocumentStatus
     requisites: str
     language: str
     provisions: list[Provision]
     scheduled: list[Amendment] = field(default_factory=list)
+    """Every change announced but not yet in force, wherever it is attached."""
     amendments: list[Amendment] = field(default_factory=list)
-    """Footnotes about the whole text («По всему тексту …»), not one provision."""
+    """Amendments of the whole document, not one provision: its title, whole-text word replacements
+    («По всему тексту …»), the whole act losing force."""
+    status_label: str = ""
 
     def articles(self) -> list[Provision]:
         """The diff units: articles, or numbered points for acts without articles."""

@@ -137,6 +137,7 @@ class Recorder:
                 continue
             amendment = {
                 "kind": target.kind,
+                "scheduled": True,
                 "text": target.text,
                 "act_id": act.source_id,
                 "act_number": act.number,

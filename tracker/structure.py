@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker.model import Amendment, Block, Document, ParsedPage, Provision
+from tracker.model import Amendment, AmendmentKind, Block, Document, ParsedPage, Provision
 from tracker.normalize import normalize
 
 FOOTNOTE_START = re.compile(r"^\s*(?:Сноска|Ескерту|Footnote)\s*\.\s*", re.IGNORECASE)
@@ -61,25 +61,56 @@ KAZAKH_APPENDIX = re.compile(r"(?:^|\s)(?:(?P<n>\d+)-)?қосымша$", re.IGNO
 """«… Заңына 1-қосымша»: Kazakh puts the appendix number at the end of its heading."""
 POINT = re.compile(rf"^(?P<a>{_NUM})\.\s+\S")
 SIGNATURE = re.compile(
-    r"^(?:Президент\s+Республики\s+Казахстан|Қазақстан\s+Республикасының\s+Президенті"
-    r"|President\s+of\s+the\s+Republic\s+of\s+Kazakhstan)$",
+    r"^(?:(?:Президент\s+Республики\s+Казахстан|Қазақстан\s+Республикасының\s+Президенті"
+    r"|President\s+of\s+the\s+Republic\s+of\s+Kazakhstan)(?:\s+{name})?|{name})$".format(
+        name=r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\.\s*(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\.\s*)?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ-]{2,}"
+    ),
+)
+"""The signature under the last article: the office, the name as «Н. НАЗАРБАЕВ», or both on one line."""
+SIGNATURE_TAIL = re.compile(
+    r"^(?:г\.\s*)?(?:Астана|Алматы|Нур-Султан|Акорда|Ақорда)\b|^(?:№|N)\s*\d|^\d{1,2}\s+\w+\s+\d{4}", re.I
+)
+"""What follows a signature: the place, the date, the act's number."""
+BANNER = re.compile(
+    r"^(?:Вниманию\s+пользователей\s*!|Пайдаланушылардың\s+назарына\s*!|Attention\s+users\s*!"
+    r"|Для\s+удобства\s+пользования\b.*\bоглавлени|Пайдаланушыларға\s+ыңғайлы\b.*\bмазмұн)",
     re.IGNORECASE,
 )
+"""The site's banner above some acts («Вниманию пользователей! Для удобства пользования РЦПИ создано
+ОГЛАВЛЕНИЕ»): the site speaking, not the law."""
 REPEALED = re.compile(
     r"^(?:Исключен[аоы]?|Утратил[аои]?\s+силу|(?:алынып|алып)\s+тасталды|күші\s+жойылды|Excluded|Deleted|Repealed)\b",
     re.IGNORECASE,
 )
 WHOLE_TEXT = re.compile(r"По\s+всему\s+тексту|Бүкіл\s+мәтін|throughout\s+the\s+text", re.IGNORECASE)
+WHOLE_ACT = re.compile(
+    r"^(?:(?:Настоящий|Конституционный|Закон|Кодекс|Указ|Постановление|Приказ|Решение|Заң|Конституциялық"
+    r"|The|This|Constitutional|Law|Code|Decree|Order)\w*\s+)+(?:РК\s+|Республики\s+Казахстан\s+)?"
+    r"(?:утрачивает\s+силу|утратил\w*\s+силу|предусматривается\s+признать\s+утратившим\s+силу"
+    r"|күші\s+жойыл|күшін\s+жоя|(?:shall\s+)?lose[sd]?\s+(?:its\s+)?force|(?:is\s+)?repealed)",
+    re.IGNORECASE,
+)
+"""A notice that the act itself loses force («Конституционный закон утрачивает силу …»)."""
 ANNOUNCES = re.compile(r"предусматрива|көзделген|көзделеді|көзделуде|envisaged|planned", re.IGNORECASE)
 AMENDMENT_KIND = re.compile(
     r"(?P<words_replaced>заменен|ауыстырыл|replaced)"
     r"|(?P<new_wording>в\s+редакции|редакцияда|new\s+wording|as\s+worded)"
-    r"|(?P<repealed>исключен|тасталды|excluded|deleted)"
-    r"|(?P<supplemented>дополнен|толықтырыл|supplemented)"
+    r"|(?P<repealed>исключ|тасталды|excluded|deleted|утра[тч]|күші\s+жойыл)"
+    r"|(?P<supplemented>дополн|толықтырыл|supplemented)"
     r"|(?P<amended>изменени|өзгеріс|amend)",
     re.IGNORECASE,
 )
-"""The first of these words in a footnote says what the act did."""
+"""The first of these words before an act's reference says what that act did; a reference without its own
+verb («…; от 05.11.2022 № 156-VII») did what the one before it did."""
+NAMED_ARTICLE = re.compile(
+    rf"(?:\bстать[яиюеёй]\w*|\bArticle)\s+(?P<a>{_NUM})(?![\w-])|(?<![\w-])(?P<b>{_NUM})-бап", re.IGNORECASE
+)
+"""The article a footnote or notice is about when its subject names one («Статью 7 …», «4-бапқа …»)."""
+IN_FORCE_FROM = re.compile(r"(?:\bс|\bfrom|\bon)\s*$", re.IGNORECASE)
+IN_FORCE_SINCE = re.compile(r"\s*бастап")
+"""A fixed in-force date: «вводится в действие с 01.03.2016», «2016 жылғы 1 наурыздан бастап»."""
+EMBEDDED_ARTICLE = re.compile(rf"\s(?=(?:Статья\s+{_NUM}|{_NUM}-бап|Article\s+{_NUM})\s*\.)", re.IGNORECASE)
+"""An article heading inside a chapter's heading: the site sometimes puts both in one `<h3>`."""
 ACT_NUMBER = re.compile(r"(?:№|\bN|\bNo\.?)\s?(?P<n>\d+(?:-[IVXLCІХ]+)*)(?![\w-])")
 DOC_LINK = re.compile(r"/docs/([A-Z][A-Z0-9]{9,10}_?)(?:[/#?]|$)")
 PAREN = re.compile(r"\(([^()]*)\)")
@@ -141,18 +172,20 @@ def _date_matches(text: str) -> Iterator[tuple[re.Match[str], tuple[int, int, in
             yield match, (3, 1, 2)
 
 
+def _day(match: re.Match[str], order: tuple[int, int, int]) -> date | None:
+    y, m, d = order
+    month = _month(match.group(m))
+    try:
+        return date(int(match.group(y)), month, int(match.group(d))) if month else None
+    except ValueError:
+        return None
+
+
 def dates_in(text: str) -> list[tuple[int, date]]:
     """Every date written in a legal text (dd.mm.yyyy, Kazakh yyyy.mm.dd, «6 мая 1999», «2015 жылғы 28
     қазандағы», «October 28, 2015»), with its position, in text order."""
-    found = []
-    for match, (y, m, d) in _date_matches(text):
-        month = _month(match.group(m))
-        try:
-            if month:
-                found.append((match.start(), date(int(match.group(y)), month, int(match.group(d)))))
-        except ValueError:
-            continue
-    return sorted(found)
+    found = [(match.start(), _day(match, order)) for match, order in _date_matches(text)]
+    return sorted((start, day) for start, day in found if day)
 
 
 def _arabic(ordinal: str) -> str:
@@ -216,6 +249,18 @@ def _act_ids(links: tuple[str, ...]) -> list[str]:
     return ids
 
 
+def _act_id_of(ref: _ActReference, i: int, ids: list[str], count: int) -> str | None:
+    """The linked act id that encodes this reference's year and number (`Z2200000156` is № 156 of 2022);
+    else, when every cited act has a link, the link in the same position. Not every act is linked."""
+    number = _NUMBER.match(ref.number or "")
+    for act in ids:
+        digits = act[3:].rstrip("_")
+        year = ref.when is None or act[1:3] == f"{ref.when.year % 100:02d}"
+        if number and digits.isdecimal() and int(digits) == int(number.group()) and year:
+            return act
+    return ids[i] if len(ids) == count else None
+
+
 @dataclass(frozen=True)
 class _ActReference:
     start: int
@@ -252,66 +297,94 @@ def _references(body: str) -> list[_ActReference]:
     return references
 
 
-def _amendment_kind(body: str) -> str:
-    found = AMENDMENT_KIND.search(body)
-    return found.lastgroup or "amended" if found else "amended"
+def effective_date(in_force: str) -> date | None:
+    """The fixed date an in-force text names («вводится в действие с 01.07.2026», «… 1 наурыздан бастап»),
+    or None for a relative rule («по истечении десяти календарных дней после …»)."""
+    for match, order in sorted(_date_matches(in_force), key=lambda found: found[0].start()):
+        if IN_FORCE_FROM.search(in_force, 0, match.start()) or IN_FORCE_SINCE.match(in_force, match.end()):
+            return _day(match, order)
+    return None
 
 
-def footnote_amendments(text: str, links: tuple[str, ...] = ()) -> list[Amendment]:
-    """A «Сноска» → one amendment per act it cites (a footnote grows an act at a time, so a new act is a
-    new amendment and the older ones stay equal between editions)."""
-    body = normalize(FOOTNOTE_START.sub("", text, count=1))
-    kind = _amendment_kind(body)
+def _amendments(body: str, links: tuple[str, ...], *, scheduled: bool) -> list[Amendment]:
+    """One amendment per act a footnote or notice cites (a footnote grows an act at a time, so a new act is
+    a new amendment and the older ones stay equal between editions). Each act has its own verb: the first
+    verb between the act before it and its own reference, else the verb of the act before it
+    («Статья 6 в редакции … ; с изменениями, внесенными … ; от …»)."""
     references = _references(body)
     ids = _act_ids(links)
+    whole_act = bool(WHOLE_ACT.match(body))
+
+    def kind_of(verb: re.Match[str] | None) -> AmendmentKind:
+        kind = AmendmentKind(verb.lastgroup) if verb and verb.lastgroup else AmendmentKind.AMENDED
+        return AmendmentKind.ACT_REPEALED if whole_act and kind == AmendmentKind.REPEALED else kind
+
     if not references:
-        return [Amendment(kind=kind, text=body, act_id=ids[0] if ids else None)]
-    lead = body[: references[0].start].strip()
+        act_id = ids[0] if ids else None
+        return [Amendment(kind_of(AMENDMENT_KIND.search(body)), body, act_id=act_id, scheduled=scheduled)]
+    verb = AMENDMENT_KIND.search(body, 0, references[0].start)
+    subject = body[: verb.start() if verb else references[0].start].strip()
+    phrase, kind = body[len(subject) : references[0].start].strip(), kind_of(verb)
     amendments = []
     for i, ref in enumerate(references):
-        own = body if len(references) == 1 else f"{lead} {body[ref.start : ref.end]}"
-        act_id = ids[i] if len(ids) == len(references) else (ids[0] if len(ids) == 1 and i == 0 else None)
+        if i and (verb := AMENDMENT_KIND.search(body, references[i - 1].end, ref.start)):
+            phrase, kind = body[references[i - 1].end : ref.start].strip(" ;,"), kind_of(verb)
+        own = body if len(references) == 1 else f"{subject} {phrase} {body[ref.start : ref.end]}"
         amendments.append(
             Amendment(
                 kind=kind,
-                text=own.strip(),
-                act_id=act_id,
+                text=" ".join(own.split()),
+                act_id=_act_id_of(ref, i, ids, len(references)),
                 act_number=ref.number,
                 act_date=ref.when,
                 in_force=ref.in_force,
+                effective=effective_date(ref.in_force),
+                scheduled=scheduled,
             )
         )
     return amendments
 
 
-def scheduled_amendment(text: str, links: tuple[str, ...] = ()) -> Amendment | None:
-    """A «Примечание ИЗПИ!» that announces a change adopted but not yet in force, else None (editorial)."""
+def footnote_amendments(text: str, links: tuple[str, ...] = ()) -> list[Amendment]:
+    """A «Сноска» → one amendment per act it cites."""
+    return _amendments(normalize(FOOTNOTE_START.sub("", text, count=1)), links, scheduled=False)
+
+
+def scheduled_amendments(text: str, links: tuple[str, ...] = ()) -> list[Amendment]:
+    """A «Примечание ИЗПИ!» that announces a change adopted but not yet in force («предусматривается …»,
+    «… утрачивает силу …»), one amendment per act it cites; none for an editorial notice."""
     body = normalize(PENDING_START.sub("", text, count=1))
-    if not ANNOUNCES.search(body):
-        return None
-    references = _references(body)
-    ref = references[-1] if references else None
-    in_force = ref.in_force if ref else ""
-    effective = dates_in(in_force)
-    ids = _act_ids(links)
-    return Amendment(
-        kind="scheduled",
-        text=body,
-        act_id=ids[-1] if ids else None,
-        act_number=ref.number if ref else None,
-        act_date=ref.when if ref else None,
-        in_force=in_force,
-        effective=effective[0][1] if effective else None,
-    )
+    if not (ANNOUNCES.search(body) or WHOLE_ACT.match(body)):
+        return []
+    return _amendments(body, links, scheduled=True)
+
+
+def named_article(text: str) -> str | None:
+    """The article a footnote or notice names as its subject, before its verb or first cited act."""
+    verb = AMENDMENT_KIND.search(text) or ANNOUNCES.search(text)
+    references = _references(text)
+    end = min([len(text)] + ([verb.start()] if verb else []) + [r.start for r in references[:1]])
+    found = NAMED_ARTICLE.search(text, 0, end)
+    return (found.group("a") or found.group("b")) if found else None
+
+
+def _split_heading(text: str) -> list[str]:
+    """«Глава 6. ОБЩИЕ УСЛОВИЯ Статья 29. …» → the chapter's heading and the article's heading."""
+    found = heading(text)
+    if found is None or found.kind in ("article", "appendix", "point"):
+        return [text]
+    merged = EMBEDDED_ARTICLE.search(text)
+    return [text[: merged.start()], text[merged.end() :]] if merged else [text]
 
 
 def _classified(blocks: list[Block]) -> list[Block]:
     """Blocks of plain text or DOCX carry no markup: recognise footnotes and notices by their words, and
-    join a lone «Примечание ИЗПИ!» line with the line it heads."""
+    join a lone «Примечание ИЗПИ!» line with the line it heads. The site's banners go; a chapter heading
+    that also holds its first article's heading becomes two headings."""
     result: list[Block] = []
     for block in blocks:
         text = normalize(block.text)
-        if not text:
+        if not text or BANNER.match(text):
             continue
         kind = block.kind
         if kind == "text" and FOOTNOTE_START.match(text):
@@ -324,11 +397,11 @@ def _classified(blocks: list[Block]) -> list[Block]:
                 f"{previous.text} {text}", "pending", previous.anchor, previous.links + block.links
             )
             continue
-        result.append(
-            block
-            if text == block.text and kind == block.kind
-            else Block(text, kind, block.anchor, block.links)
-        )
+        if kind != "text":
+            result.append(Block(text, kind, block.anchor, block.links))
+            continue
+        for i, part in enumerate(_split_heading(text)):
+            result.append(Block(part, kind, block.anchor if i == 0 else None, block.links))
     return result
 
 
@@ -391,41 +464,72 @@ def _provision(unit: _Unit) -> Provision:
     )
 
 
+def _attach_by_name(units: list[_Unit]) -> None:
+    """A footnote or notice that names its article («Статью 7 предусматривается дополнить …») belongs to
+    that article wherever the site put it (notices at the end of article N otherwise land on N+1): move it
+    to the nearest article with that number."""
+    articles: dict[str, list[int]] = {}
+    for i, unit in enumerate(units):
+        if unit.kind == "article":
+            articles.setdefault(unit.num, []).append(i)
+    for i, unit in enumerate(units):
+        kept = []
+        for amendment in unit.amendments:
+            num = named_article(amendment.text)
+            places = articles.get(num or "", [])
+            if not places or (unit.kind == "article" and unit.num == num):
+                kept.append(amendment)
+            else:
+                units[min(places, key=lambda j: abs(j - i))].amendments.append(amendment)
+        unit.amendments = kept
+
+
 def build(page: ParsedPage) -> Document:
     """Blocks in document order → a Document: provisions (containers, preamble, articles — or numbered
     points when the act has no articles), footnotes attached to the provision they follow, pending changes
-    to the provision they precede."""
+    to the provision they precede — or to the article either names; whole-text and whole-act amendments to
+    the document."""
     blocks = _classified(page.blocks)
     points = not any(block.kind == "text" and ARTICLE.match(block.text) for block in blocks)
     units: list[_Unit] = []
     stack: list[tuple[int, _Unit]] = []
     current: _Unit | None = None
     waiting: list[Amendment] = []
-    document = Document(page.title, page.status, page.requisites, page.language, provisions=[])
+    signed = False
+    document = Document(
+        page.title, page.status, page.requisites, page.language, provisions=[], status_label=page.status_label
+    )
 
     def settle(target: _Unit | None) -> None:
         (target.amendments if target else document.amendments).extend(waiting)
         waiting.clear()
 
     for block in blocks:
-        if block.kind == "note":
-            notes = footnote_amendments(block.text, block.links)
-            whole = current is None or WHOLE_TEXT.search(block.text)
-            (document.amendments if whole else current.amendments).extend(notes)  # type: ignore[union-attr]
-            continue
-        if block.kind == "pending":
-            scheduled = scheduled_amendment(block.text, block.links)
-            if scheduled:
-                document.scheduled.append(scheduled)
-                if WHOLE_TEXT.search(block.text):
-                    document.amendments.append(scheduled)
-                else:
-                    waiting.append(scheduled)
+        if block.kind in ("note", "pending"):
+            if block.kind == "note":
+                found_amendments = footnote_amendments(block.text, block.links)
+            else:
+                found_amendments = scheduled_amendments(block.text, block.links)
+                document.scheduled.extend(found_amendments)
+            whole = WHOLE_TEXT.search(block.text) or any(
+                a.kind == AmendmentKind.ACT_REPEALED for a in found_amendments
+            )
+            if whole:
+                document.amendments.extend(found_amendments)
+            elif block.kind == "pending":
+                waiting.extend(found_amendments)
+            elif current is None:
+                document.amendments.extend(found_amendments)
+            else:
+                current.amendments.extend(found_amendments)
             continue
         if SIGNATURE.match(block.text):
+            signed = True
             continue
         found = heading(block.text, points)
         if found is None:
+            if signed and SIGNATURE_TAIL.match(block.text):
+                continue
             if current is not None and current.awaits_title and not current.paragraphs:
                 current.heading, current.awaits_title = block.text, False
                 continue
@@ -435,6 +539,7 @@ def build(page: ParsedPage) -> Document:
                 units.append(current)
             current.paragraphs.append(block.text)
             continue
+        signed = False
         if found.rank < 9:
             while stack and stack[-1][0] >= found.rank:
                 stack.pop()
@@ -451,6 +556,7 @@ def build(page: ParsedPage) -> Document:
             stack.append((found.rank, current))
         settle(current)
     settle(current)
+    _attach_by_name(units)
     _assign_eids(units)
     document.provisions = [_provision(unit) for unit in units]
     return document

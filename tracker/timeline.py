@@ -17,17 +17,11 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from tracker.model import Amendment, Document
-from tracker.structure import AMENDMENT_KIND
 
 ActState = Literal["announced", "in_force", "superseded"]
 ACT_STATES: tuple[ActState, ...] = ("announced", "in_force", "superseded")
 WHOLE_DOCUMENT = ""
 """The eid of a mention about the whole act («По всему тексту …», «… утрачивает силу …»)."""
-
-_REPEALS = re.compile(
-    r"утрачива\w* силу|утратившим силу|признан\w* утратившим|күшін жо|lose[sd]? (?:its )?force|repeal",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -40,15 +34,8 @@ class Mention:
 
     @property
     def kind(self) -> str:
-        """The verb: what the act does to the provision («в редакции» → new_wording, … «утрачивает силу» →
-        repealed). A pending notice's verb is read from its own words."""
-        a = self.amendment
-        if not self.pending and a.kind != "scheduled":
-            return a.kind
-        if _REPEALS.search(a.text):
-            return "repealed"
-        found = AMENDMENT_KIND.search(a.text)
-        return found.lastgroup if found and found.lastgroup else "amended"
+        """The verb: what the act does here (`act_repealed` when a notice says the whole act loses force)."""
+        return str(self.amendment.kind)
 
 
 def today_in(timezone: str) -> date:

@@ -55,3 +55,44 @@ def test_good_news_is_shown_as_good_news_in_every_format(cli, tmp_path: Path) ->
     assert "relaxes (good news)" in item and "#116329" in item and "#cf222e" not in item
     md = cli("compare", old, new, "--format", "md").out
     assert "- ✓ **high** *relaxes \\(good news\\)* `defamation`" in md
+
+
+PA_LAW = "Закон Республики Казахстан «Об общественных объединениях»\n\n"
+COAO = "Кодекс Республики Казахстан об административных правонарушениях\n\n"
+
+
+def test_founders_minimum_cut_from_ten_to_three_relaxes_with_both_values(cli, tmp_path: Path) -> None:
+    article = (
+        "Статья 10. Создание общественного объединения\n\n1. Общественное объединение создается по "
+        "инициативе не менее {} граждан Республики Казахстан.\n"
+    )
+    old, new = _files(tmp_path, PA_LAW + article.format("десяти"), PA_LAW + article.format("трех"))
+    [flag] = [f for f in _flags(cli, old, new) if f["rule_id"] == "founders-minimum"]
+    assert (flag["direction"], flag["old_value"], flag["new_value"], flag["unit"]) == (
+        "relaxes",
+        10,
+        3,
+        "persons",
+    )
+
+
+def test_a_fine_written_in_words_raised_from_50_to_250_mci_restricts(cli, tmp_path: Path) -> None:
+    article = (
+        "Статья 489. Нарушение законодательства об общественных объединениях\n\n1. Руководство "
+        "незарегистрированным объединением влечет штраф в размере {} месячных расчетных показателей.\n"
+    )
+    old, new = _files(
+        tmp_path, COAO + article.format("пятидесяти"), COAO + article.format("двухсот пятидесяти")
+    )
+    [flag] = [f for f in _flags(cli, old, new) if f["rule_id"] == "fine-amount"]
+    assert (flag["direction"], flag["old_value"], flag["new_value"], flag["unit"]) == (
+        "restricts",
+        50,
+        250,
+        "mci",
+    )
+    assert flag["matched"] == [
+        "пятидесяти месячных расчетных показателей",
+        "двухсот пятидесяти месячных расчетных показателей",
+    ]
+    assert "restricts: 50 → 250 mci" in cli("compare", old, new).out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from tracker.model import Document, Provision
+from tracker.model import Document, DocumentStatus, Provision
 
 VOCABULARY = [
     f"{stem}{ending}"
@@ -44,7 +44,11 @@ def article(num: str, text: str, heading: str = "", **kw) -> Provision:
 
 def document(*provisions: Provision) -> Document:
     return Document(
-        title="Закон", status="действующий", requisites="", language="rus", provisions=list(provisions)
+        title="Закон",
+        status=DocumentStatus.IN_FORCE,
+        requisites="",
+        language="rus",
+        provisions=list(provisions),
     )
 
 

@@ -121,6 +121,7 @@ def test_json_has_the_documented_shape_with_iso_dates(changes):
     assert inserted["amendments"] == [
         {
             "kind": "new_wording",
+            "scheduled": False,
             "text": FOOTNOTE.text,
             "act_id": None,
             "act_number": "5-VIII",

@@ -172,3 +172,35 @@ def _payloads(db: Database) -> list[dict]:
 
 def _types(db: Database) -> list[str]:
     return [p["type"] for p in _payloads(db)]
+
+
+@pytest.mark.parametrize(
+    ("ident", "number", "act_id"),
+    [("Z950002733_", "296-VIII", "Z2600000296"), ("Z950002529_", "297-VIII", "Z2600000297")],
+)
+def test_a_whole_act_to_be_repealed_is_announced_in_parse_acts_and_an_event(
+    settings: Settings, db: Database, server: ReplayServer, cli, ident: str, number: str, act_id: str
+) -> None:
+    page = FIXTURES / f"{ident}.rus.html"
+    key = f"adilet:{ident}"
+    parsed = json.loads(cli("parse", str(page), "--format", "json").out)
+    [repeal] = [a for a in parsed["scheduled"] if a["kind"] == "act_repealed"]
+    assert (repeal["act_number"], repeal["effective"]) == (number, "2026-07-01")
+
+    with db.transaction() as session:
+        watchlist.add(session, Watch(key, "", ("rus",), ("constitution",)))
+    server.route(f"/rus/docs/{ident}", page.read_text(encoding="utf-8"))
+    checker = Checker(settings, db)
+    checker.recorder.today = lambda: date(2026, 6, 20)  # the page as saved, before the repeal bites
+    checker.check(key, "rus")
+    checker.fetcher.close()
+
+    [event] = [p for p in _payloads(db) if p["type"] == "amendment.announced"]
+    assert (event["eid"], event["kind"]) == (None, "act_repealed")
+    assert (event["act"]["number"], event["act"]["source_id"]) == (number, act_id)
+    assert event["amendment"]["effective"] == "2026-07-01"
+    [act] = json.loads(cli("acts", "--document", key, "--state", "announced", "--format", "json").out)
+    assert act["number"] == number and act["adopted"] == "2026-06-05"
+    assert [(t["eid"], t["kind"], t["effective"]) for t in act["targets"]] == [
+        (None, "act_repealed", "2026-07-01")
+    ]

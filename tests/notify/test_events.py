@@ -65,7 +65,8 @@ def errors(value: Any, schema: dict, path: str = "$") -> list[str]:
 
 
 AMENDMENT = {
-    "kind": "scheduled",
+    "kind": "new_wording",
+    "scheduled": True,
     "text": "…",
     "act_id": "Z2600000410",
     "act_number": "410-VIII",

@@ -138,6 +138,9 @@ def test_explain_names_the_pattern_and_the_words(civic: RuleSet) -> None:
 
 
 FILTERED = """
+[themes]
+international_law = "Treaties"
+
 [[rule]]
 id = "constitution-only"
 theme = "international_law"
@@ -203,7 +206,8 @@ def broken_pack(tmp_path: Path, line: str, examples: str = EXAMPLES) -> str:
     key = line.split("=")[0].strip()
     lines = {**GOOD_RULE, key: line}
     path = tmp_path / "broken.toml"
-    path.write_text("[[rule]]\n" + "\n".join(lines.values()) + "\n" + examples, encoding="utf-8")
+    text = '[themes]\nforeign_funding = "Money"\n[[rule]]\n' + "\n".join(lines.values()) + "\n" + examples
+    path.write_text(text, encoding="utf-8")
     return str(path)
 
 

@@ -24,7 +24,7 @@ from scrapers.files import read_file
 from tracker.errors import FetchError, InputError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "adilet"
-REAL = ("Z070000258_.rus.html", "Z950002592_.rus.html")
+REAL = ("Z070000258_.rus.html", "Z950002592_.rus.html", "Z950002733_.rus.html", "Z950002529_.rus.html")
 BASE = "https://old.adilet.zan.kz"
 API = "https://adilet.zan.kz"
 
@@ -71,7 +71,7 @@ def test_urls_follow_the_site_paths() -> None:
 def test_real_page_header_and_one_block_per_footnote_and_notice(name: str) -> None:
     raw = fixture(name).decode()
     page = parse_page(fixture(name), "rus")
-    assert page.status == "upd"
+    assert (page.status, page.status_label) == ("updated", "Обновленный")
     assert page.requisites.startswith(("Конституционный закон", "Конституционный Закон"))
     notes = [b for b in page.blocks if b.kind == "note"]
     pending = [b for b in page.blocks if b.kind == "pending"]
@@ -180,7 +180,7 @@ def test_js_shell_falls_back_to_the_json_api() -> None:
     fetcher = FakeFetcher({classic: fixture("js_shell.handmade.html"), api: fixture("api.handmade.json")})
     fetched = AdiletSource(fetcher, BASE, API).fetch_text("Z000000003_", "rus")
     assert fetched.suspect is None and fetched.url == api
-    assert fetched.page is not None and fetched.page.status == "yts"
+    assert fetched.page is not None and fetched.page.status == "repealed"
     assert [b.text for b in fetched.page.blocks][:2] == ["Статья 1. Понятие", "1. Текст статьи."]
 
 
@@ -232,7 +232,7 @@ def test_info_card_is_label_to_value() -> None:
 
 
 def test_read_file_html_txt_docx(tmp_path: Path) -> None:
-    assert read_file(FIXTURES / "Z950002592_.rus.html", "rus").status == "upd"
+    assert read_file(FIXTURES / "Z950002592_.rus.html", "rus").status == "updated"
     plain = tmp_path / "draft.html"
     plain.write_text(
         "<html><head><title>Проект</title></head><body><h2>Статья 1. А</h2><p>Текст <b>важный</b>.</p>"

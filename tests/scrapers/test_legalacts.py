@@ -206,7 +206,7 @@ def test_draft_page_feeds_structure() -> None:
     page = draft_page(card, ["Статья 1. Текст.", "  ", "Статья 2. Ещё."], "rus")
 
     assert page.title == card.title
-    assert page.status == "На публичном обсуждении"
+    assert page.status_label == "На публичном обсуждении"
     assert (
         page.requisites == "Проект Закона; Министерство культуры и информации Республики Казахстан; версия 2"
     )

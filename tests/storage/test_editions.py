@@ -10,7 +10,7 @@ from sqlmodel import func, select
 from storage import editions
 from storage import models as m
 from storage.db import Database
-from tracker.model import Amendment, Document, Provision
+from tracker.model import Amendment, AmendmentKind, Document, DocumentStatus, Provision
 
 KEY = "adilet:Z950002592_"
 
@@ -39,11 +39,18 @@ def make_doc(n: int = 30) -> Document:
     )
     return Document(
         title="О республиканском референдуме",
-        status="upd",
+        status=DocumentStatus.UPDATED,
         requisites="",
         language="rus",
         provisions=provisions,
-        scheduled=[Amendment(kind="scheduled", text="Примечание ИЗПИ! …", effective=date(2026, 7, 1))],
+        scheduled=[
+            Amendment(
+                kind=AmendmentKind.AMENDED,
+                scheduled=True,
+                text="Примечание ИЗПИ! …",
+                effective=date(2026, 7, 1),
+            )
+        ],
     )
 
 

@@ -55,6 +55,8 @@ def test_flags_filter_by_theme_severity_and_law(web: httpx.Client) -> None:
     assert "suspension" in web.get("/flags?severity=high&law=legalacts:15900101").text
     assert "suspension" not in web.get("/flags?severity=critical").text
     assert web.get("/flags?direction=sideways").status_code == 400
+    assert "suspension" in web.get("/flags?theme=&severity=&direction=&law=&since=").text  # an empty form
+    assert web.get("/flags?since=yesterday").status_code == 400
 
 
 def test_acts_and_drafts_pages(web: httpx.Client) -> None:

@@ -31,6 +31,7 @@ def document_json(document: Document) -> dict[str, Any]:
     return {
         "title": document.title,
         "status": document.status,
+        "status_label": document.status_label,
         "requisites": document.requisites,
         "language": document.language,
         "provisions": [
@@ -76,9 +77,8 @@ def _fetch(source: str, language: str) -> ParsedPage:
 
 
 def _outline(document: Document) -> Tree:
-    tree = Tree(
-        f"[bold]{escape(document.title)}[/] [dim]({document.status or 'no status'}, {document.language})[/]"
-    )
+    status = document.status_label or document.status or "no status"
+    tree = Tree(f"[bold]{escape(document.title)}[/] [dim]({escape(status)}, {document.language})[/]")
     nodes: dict[str, Tree] = {}
     for provision in document.provisions:
         parent = nodes.get(provision.path[-1], tree) if provision.path else tree

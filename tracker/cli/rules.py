@@ -53,14 +53,16 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
     return {
         "id": rule.id,
         "pack": rule.pack,
+        "kind": rule.kind,
         "theme": rule.theme,
         "severity": rule.severity,
         "side": rule.side,
+        "effect": rule.effect,
         "description": rule.description,
         "languages": list(rule.languages),
         "documents": list(rule.documents),
         "tags": list(rule.tags),
-        "patterns": {lang: [source for source, _ in items] for lang, items in rule.patterns.items()},
+        **rule.body.describe(),
         "examples": len(rule.examples),
     }
 
@@ -73,8 +75,11 @@ def list_rules(fmt: str = typer.Option("table", "--format", help="table or json.
     if as_json:
         _print_json([_rule_dict(rule) for rule in rules])
         return
-    rows = [[r.id, r.theme, r.severity, r.side, ",".join(r.languages), r.description] for r in rules]
-    console.print(_table(["rule", "theme", "severity", "side", "languages", "description"], rows))
+    rows = [
+        [r.id, r.theme, r.severity, r.side, r.effect, ",".join(r.languages), r.description] for r in rules
+    ]
+    columns = ["rule", "theme", "severity", "side", "effect", "languages", "description"]
+    console.print(_table(columns, rows))
 
 
 @rules_app.command("test")
@@ -86,9 +91,16 @@ def test_rules(
     failures = ruleset.run_examples()
     for failure in failures:
         typer.echo(f"FAIL {failure}")
+    gaps = ruleset.coverage_gaps()
+    for gap in gaps:
+        typer.echo(f"GAP {gap}")
     examples = sum(len(rule.examples) for rule in ruleset.rules)
-    typer.echo(f"{examples - len(failures)} of {examples} examples passed in {len(ruleset.rules)} rules")
-    if failures:
+    typer.echo(
+        f"{examples - len(failures)} of {examples} examples passed in {len(ruleset.rules)} rules; "
+        f"{len(ruleset.themes)} themes, {len(gaps)} without positive, negative and direction examples "
+        "in every language"
+    )
+    if failures or gaps:
         raise typer.Exit(1)
 
 

@@ -28,7 +28,7 @@ OPERATOR_TYPES = ("source.degraded", "subscriber.disabled")
 
 _DOCUMENT_FIELDS = ("key", "title", "language", "url")
 _CHANGE_FIELDS = ("kind", "old_eid", "new_eid", "old_num", "new_num", "heading", "similarity")
-_AMENDMENT_FIELDS = ("kind", "text", "act_id", "act_number", "act_date", "in_force", "effective")
+_AMENDMENT_FIELDS = ("kind", "scheduled", "text", "act_id", "act_number", "act_date", "in_force", "effective")
 _ACT_FIELDS = ("id", "source_id", "number", "adopted", "title", "url", "published")
 _FLAG_FIELDS = (
     "rule_id",

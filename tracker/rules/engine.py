@@ -1,59 +1,30 @@
-"""Keyword rules as data: load TOML packs, validate them, and evaluate changes on their changed words.
+"""Rules as data: load TOML packs, validate them, and evaluate changes with the rule kinds.
 
-A match counts only where it touches the words a change inserted or deleted: a pattern is searched in the
-provision as it reads after the change (for the inserted side) or before it (for the deleted side), and is
-kept if it overlaps a changed span. So a phrase that loses or gains one word is still caught, while a
-sensitive article left untouched by an edit elsewhere raises nothing.
+A pack declares its themes (`[themes]`: name = what it covers) and its rules (`[[rule]]`). Every rule has
+a header (id, theme, severity, side, effect, description), optional document filters, examples, and a
+body its kind reads (`tracker.rules.kinds`: keyword patterns, quantities …).
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tracker.diff import compared_text
+from tracker.diff import redline
 from tracker.errors import InputError, RuleError
 from tracker.keys import TAGS, parse_key
-from tracker.model import DIRECTIONS, LANGUAGES, SEVERITIES, Change, Direction, Flag
+from tracker.model import DIRECTIONS, LANGUAGES, SEVERITIES, Change, Direction, Flag, Provision
+from tracker.rules.base import EFFECTS, Fail, Header, Hit, Matcher, strings
+from tracker.rules.kinds import KINDS
 
-THEMES = (
-    "association",
-    "ngo_reporting",
-    "foreign_funding",
-    "liquidation",
-    "assembly",
-    "expression",
-    "media",
-    "online",
-    "internet_shutdown",
-    "extremism",
-    "religion",
-    "lgbt",
-    "privacy",
-    "international_law",
-    "participation",
-    "charity",
-    "trade_unions",
-)
 SIDES = ("inserted", "deleted", "any")
-EFFECTS = ("restriction", "safeguard", "topic")
-"""What a rule's words are: a restriction (a ban, a duty, a sanction, a ground to refuse or suspend), a
-safeguard (a right, a guarantee, a treaty's priority, a court's control, a deadline the state must meet),
-or just a topic worth a look."""
-_DIRECTIONS: dict[tuple[str, str], Direction] = {
-    ("restriction", "inserted"): "restricts",
-    ("restriction", "deleted"): "relaxes",
-    ("safeguard", "inserted"): "relaxes",
-    ("safeguard", "deleted"): "restricts",
-}
-SNIPPET_CHARS = 120
-_RULE_KEYS = {
+_HEADER_KEYS = {
     "id",
+    "kind",
     "theme",
     "severity",
     "side",
@@ -61,39 +32,38 @@ _RULE_KEYS = {
     "description",
     "documents",
     "tags",
-    "patterns",
     "example",
 }
-_EXAMPLE_KEYS = {"lang", "text", "match"}
-_EXAMPLE_OPTIONAL_KEYS = {"side", "direction"}
-_FOLDS = {
-    "rus": str.maketrans("ёЁ", "еЕ"),
-    "kaz": str.maketrans("ёЁiI", "еЕіІ"),  # older adilet texts type Latin i for Kazakh і
-}
-Fail = Callable[[str], RuleError]
+_EXAMPLE_KEYS = {"lang", "match", "text", "side", "old", "new", "direction"}
 
 
 @dataclass(frozen=True)
 class Example:
-    """A provision's text, tested as inserted whole (or repealed, `side = "deleted"`).
-
-    `direction`, when given, is what the flag must say: a direction example.
-    """
+    """A provision inserted whole (`text`), repealed (`text` with `side = "deleted"`) or reworded
+    (`old` → `new`). `direction`, when given, is what the flag must say: a direction example."""
 
     lang: str
-    text: str
     match: bool
+    text: str = ""
     side: str = "inserted"
+    old: str = ""
+    new: str = ""
     direction: Direction | None = None
 
+    def change(self) -> Change:
+        if self.old:
+            ops = redline(self.old, self.new)
+            return Change("substituted", _provision(self.old), _provision(self.new), ops=ops)
+        if self.side == "deleted":
+            return Change("repealed", _provision(self.text), None)
+        return Change("inserted", None, _provision(self.text))
 
-@dataclass(frozen=True)
-class Hit:
-    """One pattern's match in a text, for `explain`."""
+    def __str__(self) -> str:
+        return self.text or f"{self.old} → {self.new}"
 
-    pattern: str
-    text: str
-    snippet: str
+
+def _provision(text: str) -> Provision:
+    return Provision("art_1", "article", "1", "", text)
 
 
 @dataclass(frozen=True)
@@ -102,7 +72,6 @@ class ExampleFailure:
     rule_id: str
     example: Example
     matched: tuple[str, ...]
-
     directions: tuple[str, ...] = ()
 
     def __str__(self) -> str:
@@ -113,29 +82,21 @@ class ExampleFailure:
         got = f"matched {', '.join(self.matched)}" if self.matched else "nothing matched"
         if example.direction and self.directions:
             got += f" ({', '.join(self.directions)})"
-        side = ", repealed" if example.side == "deleted" else ""
-        where = f"{self.pack}: {self.rule_id} [{example.lang}{side}]"
-        return f"{where} expected {want}, {got}: {example.text}"
+        side = ", repealed" if example.side == "deleted" and not example.old else ""
+        return f"{self.pack}: {self.rule_id} [{example.lang}{side}] expected {want}, {got}: {example}"
 
 
 @dataclass(frozen=True)
-class Rule:
-    id: str
-    pack: str
-    theme: str
-    severity: str
-    side: str
-    effect: str
-    description: str
-    patterns: dict[str, tuple[tuple[str, re.Pattern[str]], ...]]
-    """Per language: each pattern as written in the pack, and compiled."""
+class Rule(Header):
+    kind: str
+    body: Matcher
     examples: tuple[Example, ...]
     documents: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return tuple(lang for lang in LANGUAGES if lang in self.patterns)
+        return self.body.languages
 
     def applies_to(self, document_key: str, tags: Sequence[str]) -> bool:
         """A rule with no document filter applies everywhere; otherwise a key or a tag must match."""
@@ -143,17 +104,15 @@ class Rule:
             return True
         return document_key in self.documents or bool(set(tags) & set(self.tags))
 
-    def hits(self, text: str, language: str) -> list[tuple[str, re.Match[str]]]:
-        """Every match of every pattern for the language, in text order."""
-        folded = _fold(text, language)
-        patterns = self.patterns.get(language, ())
-        found = [(source, m) for source, pattern in patterns for m in pattern.finditer(folded)]
-        return sorted(found, key=lambda hit: hit[1].start())
+    def flags(self, change: Change, language: str) -> list[Flag]:
+        return self.body.flags(self, change, language)
 
 
 @dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
+    themes: dict[str, str]
+    """Every theme the packs declare, with what it covers."""
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -164,13 +123,12 @@ class RuleSet:
     def evaluate(
         self, change: Change, *, document_key: str = "", language: str = "rus", tags: Sequence[str] = ()
     ) -> list[Flag]:
-        """The flags a change raises: at most one per rule and side, where the match was found."""
-        sides = _side_texts(change)
+        """The flags a change raises, rule by rule."""
         return [
             flag
             for rule in self.rules
             if rule.applies_to(document_key, tags)
-            for flag in _flags(rule, change.eid, sides, language)
+            for flag in rule.flags(change, language)
         ]
 
     def apply(
@@ -185,12 +143,11 @@ class RuleSet:
             change.flags = self.evaluate(change, document_key=document_key, language=language, tags=tags)
 
     def run_examples(self) -> list[ExampleFailure]:
-        """Test each example as a whole provision inserted or repealed, and its direction if it gives one."""
+        """Test each example, and its direction if it gives one."""
         failures = []
         for rule in self.rules:
             for example in rule.examples:
-                sides = {example.side: (example.text, [(0, len(example.text))])}
-                flags = _flags(rule, "", sides, example.lang)
+                flags = rule.flags(example.change(), example.lang)
                 directions = tuple(flag.direction for flag in flags)
                 wrong_way = example.direction is not None and example.direction not in directions
                 if bool(flags) != example.match or (flags and wrong_way):
@@ -198,32 +155,64 @@ class RuleSet:
                     failures.append(ExampleFailure(rule.pack, rule.id, example, matched, directions))
         return failures
 
+    def coverage_gaps(self) -> list[str]:
+        """Themes lacking a positive, a negative or a direction example in one of the three languages."""
+        gaps = []
+        for theme in self.themes:
+            examples = [e for r in self.rules if r.theme == theme for e in r.examples]
+            for lang in LANGUAGES:
+                mine = [e for e in examples if e.lang == lang]
+                for what, ok in (
+                    ("positive", any(e.match for e in mine)),
+                    ("negative", any(not e.match for e in mine)),
+                    ("direction", any(e.direction in ("restricts", "relaxes") for e in mine)),
+                ):
+                    if not ok:
+                        gaps.append(f"theme {theme}: no {what} {lang} example")
+        return gaps
+
     def explain(self, rule_id: str, text: str, language: str = "rus") -> list[Hit]:
-        """What each of a rule's patterns matched in a text, regardless of side and document filters."""
+        """What a rule matches in a text, regardless of side and document filters."""
         rule = self.rule(rule_id)
-        if language not in rule.patterns:
+        if language not in rule.languages:
             raise InputError(
                 f"rule {rule_id} has no {language} patterns (it covers {', '.join(rule.languages)})"
             )
-        return [Hit(source, m.group(), _snippet(text, m)) for source, m in rule.hits(text, language)]
+        return rule.body.explain(text, language)
 
 
 def load_rules(packs: Sequence[str]) -> RuleSet:
     """Load packs by bundled name (`civic`) or file path; any defect raises a one-line RuleError."""
     rules: list[Rule] = []
+    themes: dict[str, str] = {}
     seen: dict[str, str] = {}
     for pack in packs:
         name, raw = _read_pack(pack)
+        themes.update(_themes(name, raw.get("themes", {})))
         items = raw.get("rule")
         if not isinstance(items, list) or not items:
             raise RuleError(f"rule pack {name!r}: no [[rule]] tables")
         for index, item in enumerate(items, 1):
-            rule = _parse_rule(name, index, item)
+            rule = _parse_rule(name, index, item, themes)
             if rule.id in seen:
                 raise RuleError(f"rule pack {name!r}: rule {rule.id!r} is also defined in {seen[rule.id]!r}")
             seen[rule.id] = name
             rules.append(rule)
-    return RuleSet(tuple(rules))
+    return RuleSet(tuple(rules), themes)
+
+
+def bundled_themes() -> tuple[str, ...]:
+    """The themes the bundled `civic` pack declares: what subscribers may choose from."""
+    return tuple(_themes("civic", _read_pack("civic")[1].get("themes")))
+
+
+def _themes(pack: str, table: Any) -> dict[str, str]:
+    if not isinstance(table, dict) or not table:
+        raise RuleError(f'rule pack {pack!r}: no [themes] table (theme = "what it covers")')
+    for theme, about in table.items():
+        if not isinstance(about, str) or not about.strip():
+            raise RuleError(f"rule pack {pack!r}: theme {theme!r} needs a description")
+    return dict(table)
 
 
 def _read_pack(pack: str) -> tuple[str, dict[str, Any]]:
@@ -251,7 +240,7 @@ def _bundled() -> str:
     return ", ".join(sorted(name.removesuffix(".toml") for name in names if name.endswith(".toml")))
 
 
-def _parse_rule(pack: str, index: int, item: Any) -> Rule:
+def _parse_rule(pack: str, index: int, item: Any, themes: dict[str, str]) -> Rule:
     if not isinstance(item, dict):
         raise RuleError(f"rule pack {pack!r}: rule #{index} is not a table")
     rule_id = item.get("id")
@@ -261,172 +250,80 @@ def _parse_rule(pack: str, index: int, item: Any) -> Rule:
     def fail(what: str) -> RuleError:
         return RuleError(f"rule pack {pack!r}: rule {rule_id!r}: {what}")
 
-    unknown = sorted(set(item) - _RULE_KEYS)
-    if unknown:
-        raise fail(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(_RULE_KEYS))})")
-
     def choice(key: str, allowed: tuple[str, ...], default: str | None = None) -> str:
         value = item.get(key, default)
         if not isinstance(value, str) or value not in allowed:
             raise fail(f"unknown {key} {value!r} (known: {', '.join(allowed)})")
         return value
 
-    theme, severity = choice("theme", THEMES), choice("severity", SEVERITIES)
+    kind = choice("kind", tuple(KINDS), "keyword")
+    module = KINDS[kind]
+    known = _HEADER_KEYS | module.KEYS
+    unknown = sorted(set(item) - known)
+    if unknown:
+        raise fail(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")
+
+    theme, severity = choice("theme", tuple(themes)), choice("severity", SEVERITIES)
     side, effect = choice("side", SIDES, "any"), choice("effect", EFFECTS, "topic")
     description = item.get("description")
     if not isinstance(description, str) or not description.strip():
         raise fail("missing description")
-    documents = _strings(item.get("documents", []), "documents", fail)
+    documents = strings(item.get("documents", []), "documents", fail)
     for key in documents:
         try:
             parse_key(key)
         except InputError as exc:
             raise fail(f"documents: {exc}") from None
-    tags = _strings(item.get("tags", []), "tags", fail)
+    tags = strings(item.get("tags", []), "tags", fail)
     for tag in tags:
         if tag not in TAGS:
             raise fail(f"unknown tag {tag!r} (known: {', '.join(TAGS)})")
-    patterns = _compile(item.get("patterns"), fail)
-    examples = _examples(item.get("example", []), patterns, side, fail)
+    body: Matcher = module.parse(item, fail)
+    examples = _examples(item.get("example", []), body.languages, side, fail)
     return Rule(
-        id=rule_id,
-        pack=pack,
-        theme=theme,
-        severity=severity,
-        side=side,
-        effect=effect,
-        description=description.strip(),
-        patterns=patterns,
-        examples=examples,
-        documents=documents,
-        tags=tags,
+        rule_id,
+        pack,
+        theme,
+        severity,
+        side,
+        effect,
+        description.strip(),
+        kind,
+        body,
+        examples,
+        documents,
+        tags,
     )
 
 
-def _strings(value: Any, key: str, fail: Fail) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise fail(f"{key} must be a list of non-empty strings")
-    return tuple(value)
-
-
-def _compile(patterns: Any, fail: Fail) -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
-    if not isinstance(patterns, dict) or not patterns:
-        raise fail(f"no patterns (give patterns.rus and, where you can, {', '.join(LANGUAGES[1:])})")
-    compiled = {}
-    for lang, items in patterns.items():
-        if lang not in LANGUAGES:
-            raise fail(f"patterns: unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
-        sources = _strings(items, f"patterns.{lang}", fail)
-        if not sources:
-            raise fail(f"patterns.{lang} is empty")
-        compiled[lang] = tuple((source, _compile_one(lang, source, fail)) for source in sources)
-    return compiled
-
-
-def _compile_one(lang: str, source: str, fail: Fail) -> re.Pattern[str]:
-    """Wrap a pattern in Unicode word boundaries; a space in it stands for any run of whitespace."""
-    body = _fold(source, lang).replace(" ", r"\s+")
-    try:
-        pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
-    except re.error as exc:
-        raise fail(f"patterns.{lang}: bad regex {source!r} ({exc})") from None
-    if pattern.search("") is not None:
-        raise fail(f"patterns.{lang}: regex {source!r} matches empty text")
-    return pattern
-
-
-def _examples(items: Any, patterns: dict[str, Any], rule_side: str, fail: Fail) -> tuple[Example, ...]:
+def _examples(items: Any, languages: tuple[str, ...], rule_side: str, fail: Fail) -> tuple[Example, ...]:
     if not isinstance(items, list):
         raise fail("example must be an array of [[rule.example]] tables")
-    examples = []
-    for item in items:
-        keys = set(item) if isinstance(item, dict) else set()
-        if not _EXAMPLE_KEYS <= keys <= _EXAMPLE_KEYS | _EXAMPLE_OPTIONAL_KEYS:
-            raise fail("each [[rule.example]] needs lang, text and match, and may give side and direction")
-        lang, text, match = item["lang"], item["text"], item["match"]
-        if lang not in patterns:
-            raise fail(f"example in {lang!r}, a language the rule has no patterns for")
-        if not isinstance(text, str) or not text.strip() or not isinstance(match, bool):
-            raise fail("an example needs a non-empty text and match = true or false")
-        side = item.get("side", "deleted" if rule_side == "deleted" else "inserted")
-        if side not in ("inserted", "deleted"):
-            raise fail(f"example side {side!r}: use inserted or deleted")
-        direction = item.get("direction")
-        if direction is not None and direction not in DIRECTIONS:
-            raise fail(f"example direction {direction!r} (known: {', '.join(DIRECTIONS)})")
-        examples.append(Example(lang, text, match, side, direction))
-    for lang in patterns:
+    examples = [_example(item, languages, rule_side, fail) for item in items]
+    for lang in languages:
         for expected, kind in ((True, "positive"), (False, "negative")):
             if not any(e.lang == lang and e.match is expected for e in examples):
                 raise fail(f"no {kind} {lang} example (each language needs a match and a non-match)")
     return tuple(examples)
 
 
-def _fold(text: str, language: str) -> str:
-    """Spelling variants made one, keeping every offset, so snippets can be cut from the original text."""
-    return text.translate(_FOLDS.get(language, {}))
-
-
-Side = tuple[str, list[tuple[int, int]]]
-"""The text of a provision on one side of a change, and the character spans that changed."""
-
-
-def _side_texts(change: Change) -> dict[str, Side]:
-    if change.kind == "inserted" and change.new is not None:
-        text = compared_text(change.new)
-        return {"inserted": (text, [(0, len(text))])}
-    if change.kind == "repealed" and change.old is not None:
-        text = compared_text(change.old)
-        return {"deleted": (text, [(0, len(text))])}
-    return {"inserted": _from_ops(change, "+"), "deleted": _from_ops(change, "-")}
-
-
-def _from_ops(change: Change, changed: str) -> Side:
-    text = ""
-    spans = []
-    for op, part in change.ops:
-        if op not in ("=", changed):
-            continue
-        if op == changed:
-            spans.append((len(text), len(text) + len(part)))
-        text += part
-    return text, spans
-
-
-def _flags(rule: Rule, eid: str, sides: dict[str, Side], language: str) -> list[Flag]:
-    flags = []
-    for side, (text, spans) in sides.items():
-        if rule.side not in (side, "any") or not spans:
-            continue
-        hits = rule.hits(text, language)
-        found = [m for _, m in hits if any(m.start() < end and start < m.end() for start, end in spans)]
-        if found:
-            matched = tuple(dict.fromkeys(" ".join(m.group().split()) for m in found))
-            snippet = _snippet(text, found[0])
-            flags.append(
-                Flag(
-                    rule.id,
-                    rule.theme,
-                    rule.severity,
-                    side,
-                    matched,
-                    eid,
-                    snippet,
-                    rule.description,
-                    direction=_DIRECTIONS.get((rule.effect, side), "neutral"),
-                )
-            )
-    return flags
-
-
-def _snippet(text: str, match: re.Match[str]) -> str:
-    """About SNIPPET_CHARS around the match, cut at spaces, with … where text was left out."""
-    margin = max(0, (SNIPPET_CHARS - (match.end() - match.start())) // 2)
-    start, end = max(0, match.start() - margin), min(len(text), match.end() + margin)
-    if start > 0:
-        space = text.find(" ", start, match.start())
-        start = space + 1 if space >= 0 else start
-    if end < len(text):
-        space = text.rfind(" ", match.end(), end)
-        end = space if space >= 0 else end
-    return ("…" if start > 0 else "") + " ".join(text[start:end].split()) + ("…" if end < len(text) else "")
+def _example(item: Any, languages: tuple[str, ...], rule_side: str, fail: Fail) -> Example:
+    keys = set(item) if isinstance(item, dict) else set()
+    reworded = {"old", "new"} <= keys
+    if not {"lang", "match"} <= keys or keys - _EXAMPLE_KEYS or reworded == ("text" in keys):
+        raise fail("each [[rule.example]] needs lang, match and either text or old and new")
+    lang, match = item["lang"], item["match"]
+    if lang not in languages:
+        raise fail(f"example in {lang!r}, a language the rule has no patterns for")
+    texts = [item[k] for k in ("old", "new", "text") if k in item]
+    if not all(isinstance(t, str) and t.strip() for t in texts) or not isinstance(match, bool):
+        raise fail("an example needs non-empty texts and match = true or false")
+    side = item.get("side", "deleted" if rule_side == "deleted" else "inserted")
+    if side not in ("inserted", "deleted"):
+        raise fail(f"example side {side!r}: use inserted or deleted")
+    direction = item.get("direction")
+    if direction is not None and direction not in DIRECTIONS:
+        raise fail(f"example direction {direction!r} (known: {', '.join(DIRECTIONS)})")
+    if reworded:
+        return Example(lang, match, side=side, old=item["old"], new=item["new"], direction=direction)
+    return Example(lang, match, text=item["text"], side=side, direction=direction)

@@ -224,16 +224,21 @@ def flags(
     severity: str = "",
     direction: str = "",
     law: str = "",
-    since: date | None = None,
+    since: str = "",
     s: Session = Depends(session),
 ) -> Any:
-    rows = filtered_flags(s, theme=theme, severity=severity, direction=direction, law=law, since=since)
+    """An empty field of the form means "any", as browsers send every field."""
+    try:
+        day = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise InputError(f"since: {since!r} is not a date such as 2026-07-01") from None
+    rows = filtered_flags(s, theme=theme, severity=severity, direction=direction, law=law, since=day)
     return _page(
         request,
         "flags.html.j2",
         _gettext(request)("Flags"),
         rows=rows,
-        chosen={"theme": theme, "severity": severity, "direction": direction, "law": law, "since": since},
+        chosen={"theme": theme, "severity": severity, "direction": direction, "law": law, "since": day},
         themes=THEMES,
         severities=SEVERITIES,
         directions=DIRECTIONS,
