@@ -2,15 +2,15 @@
 
 Polite (a per-host rate limit, a descriptive User-Agent, conditional requests), patient (retries with
 backoff and full jitter on transient failures, Retry-After honoured) and strict (TLS always verified, a
-circuit breaker that stops hammering a failing host). It returns bodies unchanged: deciding that a 200
-page is really a CAPTCHA or a JavaScript shell is the parser's job.
+circuit breaker that stops hammering a failing host). The rate limit and the breaker live in a `Throttle`:
+in this process by default, or shared by a whole cluster (`storage.throttle`). It returns bodies
+unchanged: deciding that a 200 page is really a CAPTCHA or a JavaScript shell is the parser's job.
 """
 
 from __future__ import annotations
 
 import random
 import ssl
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +21,7 @@ from types import TracebackType
 
 import httpx
 
+from scrapers.throttle import LocalThrottle, Throttle
 from tracker.config import Politeness
 from tracker.errors import ConfigError, FetchError
 
@@ -52,12 +53,6 @@ class HttpFetchError(FetchError):
         self.url = url
         self.status = status
         self.retryable = retryable
-
-
-@dataclass
-class _Breaker:
-    failures: int = 0
-    open_until: float = 0.0
 
 
 def _retryable_status(status: int) -> bool:
@@ -123,7 +118,8 @@ def _ssl_context(ca_bundle: str | None) -> ssl.SSLContext | bool:
 class Fetcher:
     """A sync HTTP client shared by all scrapers; safe to call from several threads.
 
-    `sleep`, `clock` and `rng` are injectable so tests can assert the waits without waiting.
+    `sleep`, `clock` and `rng` are injectable so tests can assert the waits without waiting; `throttle`
+    holds the per-host rate limit and circuit breaker (this process's own unless given).
     """
 
     def __init__(
@@ -134,14 +130,12 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
+        throttle: Throttle | None = None,
     ) -> None:
         self._politeness = politeness
         self._sleep = sleep
-        self._clock = clock
         self._rng = rng
-        self._lock = threading.Lock()
-        self._next_slot: dict[str, float] = {}
-        self._breakers: dict[str, _Breaker] = {}
+        self._throttle = throttle or LocalThrottle(clock)
         self._client = httpx.Client(
             transport=transport,
             verify=_ssl_context(politeness.ca_bundle),
@@ -149,7 +143,7 @@ class Fetcher:
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             headers={"User-Agent": politeness.user_agent},
-            event_hooks={"request": [self._throttle]},
+            event_hooks={"request": [self._wait_for_slot]},
         )
 
     def get(
@@ -247,43 +241,29 @@ class Fetcher:
         p = self._politeness
         return self._rng() * min(p.backoff_max_s, p.backoff_base_s * 2**attempt)
 
-    def _throttle(self, request: httpx.Request) -> None:
-        """Reserve the host's next free slot under the lock, then sleep outside it; runs for every request
-        httpx sends, redirects included."""
+    def _wait_for_slot(self, request: httpx.Request) -> None:
+        """Reserve the host's next free slot, then sleep until it; runs for every request httpx sends,
+        redirects included."""
         host = request.url.host
         rate = self._politeness.rate_for(host)
         if rate <= 0:
             raise ConfigError(f"politeness.rate_per_host: {host} must be above 0 requests per second")
-        with self._lock:
-            now = self._clock()
-            slot = max(now, self._next_slot.get(host, now))
-            self._next_slot[host] = slot + 1.0 / rate
-        if slot > now:
-            self._sleep(slot - now)
+        wait = self._throttle.reserve(host, 1.0 / rate)
+        if wait > 0:
+            self._sleep(wait)
 
     def _check_circuit(self, url: str, host: str) -> None:
-        with self._lock:
-            breaker = self._breakers.get(host, _Breaker())
-            remaining = breaker.open_until - self._clock()
-        if remaining > 0:
+        circuit = self._throttle.circuit(host)
+        if circuit.open_s > 0:
             raise HttpFetchError(
-                f"GET {url}: circuit open for host {host} for another {remaining:.0f} s after "
-                f"{breaker.failures} consecutive failures; the site is failing, try later",
+                f"GET {url}: circuit open for host {host} for another {circuit.open_s:.0f} s after "
+                f"{circuit.failures} consecutive failures; the site is failing, try later",
                 url=url,
                 retryable=True,
             )
 
     def _record(self, host: str, *, failed: bool) -> None:
-        """A success closes the circuit; the threshold-th consecutive failure (and every failed probe after
-        a cool-down) opens it again."""
-        with self._lock:
-            if not failed:
-                self._breakers.pop(host, None)
-                return
-            breaker = self._breakers.setdefault(host, _Breaker())
-            breaker.failures += 1
-            if breaker.failures >= BREAKER_THRESHOLD:
-                breaker.open_until = self._clock() + BREAKER_COOLDOWN_S
+        self._throttle.record(host, failed=failed, threshold=BREAKER_THRESHOLD, cooldown_s=BREAKER_COOLDOWN_S)
 
     def close(self) -> None:
         self._client.close()

@@ -186,6 +186,7 @@ class Subscriber(SQLModel, table=True):
     min_severity: str = Field(default="info", max_length=16)
     digest: str = Field(default="daily", max_length=16)
     languages: str = Field(default="", max_length=32)
+    language: str = Field(default="rus", max_length=8, sa_column_kwargs={"server_default": "rus"})
     enabled: bool = True
     webhook_enabled: bool = True
     dead_letters: int = 0
@@ -272,3 +273,14 @@ class ActTarget(SQLModel, table=True):
     in_force_on: date | None = None
     warned_days: int | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class HostThrottle(SQLModel, table=True):
+    """A host's politeness state shared by every worker of a cluster (PostgreSQL): the next free request
+    slot of its rate limit and its circuit breaker. Times are the database server's clock."""
+
+    __tablename__ = "host_throttle"
+    host: str = Field(primary_key=True, max_length=255)
+    next_slot: datetime = Field(default_factory=utcnow)
+    failures: int = 0
+    open_until: datetime | None = None

@@ -26,6 +26,8 @@ class Subscriber:
     min_severity: str = "info"
     digest: str = "daily"
     languages: tuple[str, ...] = ()
+    language: str = "rus"
+    """The language digests are written in; `languages` filters which documents' events are included."""
     enabled: bool = True
     webhook_enabled: bool = True
     dead_letters: int = 0
@@ -48,6 +50,7 @@ def add(session: Session, sub: Subscriber) -> Subscriber:
         min_severity=sub.min_severity,
         digest=sub.digest,
         languages=",".join(sub.languages),
+        language=sub.language,
         enabled=sub.enabled,
         webhook_enabled=sub.webhook_enabled,
     )
@@ -144,6 +147,7 @@ def _view(row: m.Subscriber) -> Subscriber:
         min_severity=row.min_severity,
         digest=row.digest,
         languages=_split(row.languages),
+        language=row.language,
         enabled=row.enabled,
         webhook_enabled=row.webhook_enabled,
         dead_letters=row.dead_letters,

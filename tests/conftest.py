@@ -3,12 +3,16 @@ and an in-process `zanwatch` runner that captures exit code, stdout and stderr."
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -16,6 +20,26 @@ from sqlalchemy import create_engine, text
 from storage.db import Database
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+"""Screenshots and other test output a reader looks at; CI keeps the folder (gitignored)."""
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (never `playwright install`), one per test session.
+
+    Skipped, saying why, only where Chromium is not installed; `.ci/run` installs it.
+    """
+    if not CHROMIUM.exists():
+        pytest.skip(f"needs Chromium at {CHROMIUM}: apt-get install chromium (.ci/run installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    args += ["--disable-component-update", "--disable-sync", "--no-first-run"]
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture
@@ -83,3 +107,32 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    code: int
+    out: str
+    report: Path
+    db_url: str
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
+    """`zanwatch demo`, run once per session: what it printed, its HTML report and its database."""
+    from tracker.cli import main
+
+    home = tmp_path_factory.mktemp("demo")
+    report = home / "report.html"
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out):
+        mp.setenv("XDG_DATA_HOME", str(home / "data"))
+        mp.delenv("ZANWATCH_CONFIG", raising=False)
+        mp.delenv("ZANWATCH_DB", raising=False)
+        mp.setenv("COLUMNS", "200")
+        try:
+            main(["demo", "--output", str(report)])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    yield DemoRun(code, out.getvalue(), report, f"sqlite:///{home / 'data' / 'zanwatch' / 'demo.db'}")

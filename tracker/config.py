@@ -178,6 +178,15 @@ class Web:
 
 
 @dataclass(frozen=True, config=STRICT)
+class Queue:
+    """The PostgreSQL queue (`zanwatch scheduler`, `zanwatch worker`)."""
+
+    concurrency: Positive = 4
+    tick_seconds: Seconds = 10.0
+    heartbeat_seconds: Seconds = 10.0
+
+
+@dataclass(frozen=True, config=STRICT)
 class Sources:
     adilet_base_url: HttpUrl = "https://old.adilet.zan.kz"
     adilet_api_url: HttpUrl = "https://adilet.zan.kz"
@@ -211,6 +220,7 @@ class Settings:
     drafts: Drafts = dataclasses.field(default_factory=Drafts)
     web: Web = dataclasses.field(default_factory=Web)
     timeline: Timeline = dataclasses.field(default_factory=Timeline)
+    queue: Queue = dataclasses.field(default_factory=Queue)
     watch: tuple[WatchEntry, ...] = ()
 
 

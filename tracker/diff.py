@@ -23,6 +23,10 @@ SAME_EID_BONUS = 0.1
 """An article keeps its eId unless another pairing is clearly better (e.g. every article shifted by one)."""
 MAX_CANDIDATES = 8
 """Per unpaired old provision, how many likely partners get a full similarity score."""
+GAP_SIMILARITY = 0.3
+"""Between two aligned neighbours, order is evidence: a rewritten article there pairs down to this."""
+MAX_GAP_CELLS = 10_000
+"""A gap of m unpaired old and n unpaired new articles is aligned only if m × n is at most this."""
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 _DIFF_OP = {0: "=", 1: "+", -1: "-"}
@@ -98,6 +102,11 @@ def align(old: Sequence[Provision], new: Sequence[Provision]) -> list[Aligned]:
     new_left = [j for j in range(len(new)) if j not in partner]
     for i, j, score in _match(old, new, old_left, new_left, same_eid):
         partner[j] = (i, score)
+    _fill_gaps(old, new, partner, same_eid)
+    paired_old = {i for i, _ in partner.values()}
+    for j, i in same_eid.items():  # still alone, however rewritten: an article stays itself
+        if j not in partner and i not in paired_old:
+            partner[j] = (i, text_similarity(compared_text(old[i]), compared_text(new[j])))
     return _in_new_order(old, new, partner)
 
 
@@ -138,8 +147,8 @@ def _match(
         for j in likely:
             score = similarity(old_words[i], new_words[j])
             is_own = j == own
-            if is_own or score >= SIMILARITY_THRESHOLD:
-                rank = score + SAME_EID_BONUS if is_own else score
+            rank = score + SAME_EID_BONUS if is_own else score
+            if rank >= SIMILARITY_THRESHOLD:
                 candidates.append((rank, is_own, -abs(i - j), i, j))
 
     candidates.sort(reverse=True)
@@ -152,6 +161,91 @@ def _match(
         taken_old.add(i)
         taken_new.add(j)
         pairs.append((i, j, rank - SAME_EID_BONUS if is_own else rank))
+    return pairs
+
+
+def _fill_gaps(
+    old: Sequence[Provision],
+    new: Sequence[Provision],
+    partner: dict[int, tuple[int, float]],
+    same_eid: dict[int, int],
+) -> None:
+    """Pair the articles left between two in-order anchors, keeping their order (a monotone alignment).
+
+    Anchors are the largest set of pairs that keep their relative order; pairs out of that order are
+    moved articles and stay as they are. Inside each gap, dynamic programming picks the order-keeping
+    pairing with the greatest total similarity, counting only pairs at GAP_SIMILARITY or more, or with
+    the same eId (which earn SAME_EID_BONUS).
+    """
+    anchors = _in_order_pairs(sorted((j, i) for j, (i, _) in partner.items()))
+    paired_old = {i for i, _ in partner.values()}
+    bounds = [(-1, -1), *anchors, (len(old), len(new))]
+    for (i0, j0), (i1, j1) in zip(bounds, bounds[1:], strict=False):
+        olds = [i for i in range(i0 + 1, i1) if i not in paired_old]
+        news = [j for j in range(j0 + 1, j1) if j not in partner]
+        if olds and news and len(olds) * len(news) <= MAX_GAP_CELLS:
+            for i, j, score in _monotone(old, new, olds, news, same_eid):
+                partner[j] = (i, score)
+
+
+def _in_order_pairs(by_new: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of (new, old) pairs whose old indexes also increase, as (old, new) pairs."""
+    tails: list[int] = []  # tails[k]: index in by_new ending the best run of length k + 1
+    before: list[int] = [-1] * len(by_new)
+    for k, (_, i) in enumerate(by_new):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if by_new[tails[mid]][1] < i:
+                lo = mid + 1
+            else:
+                hi = mid
+        before[k] = tails[lo - 1] if lo else -1
+        if lo == len(tails):
+            tails.append(k)
+        else:
+            tails[lo] = k
+    run = []
+    k = tails[-1] if tails else -1
+    while k >= 0:
+        j, i = by_new[k]
+        run.append((i, j))
+        k = before[k]
+    return run[::-1]
+
+
+def _monotone(
+    old: Sequence[Provision],
+    new: Sequence[Provision],
+    olds: list[int],
+    news: list[int],
+    same_eid: dict[int, int],
+) -> list[tuple[int, int, float]]:
+    """The order-keeping pairing of olds with news with the greatest total weight (see `_fill_gaps`)."""
+    words_new = [_words_of(compared_text(new[j])) for j in news]
+    score = [[similarity(_words_of(compared_text(old[i])), b) for b in words_new] for i in olds]
+    weight = [
+        [
+            s + SAME_EID_BONUS if same_eid.get(j) == i else s if s >= GAP_SIMILARITY else -1.0
+            for s, j in zip(row, news, strict=True)
+        ]
+        for row, i in zip(score, olds, strict=True)
+    ]
+    m, n = len(olds), len(news)
+    best = [[0.0] * (n + 1) for _ in range(m + 1)]
+    for a in range(m - 1, -1, -1):
+        for b in range(n - 1, -1, -1):
+            take = weight[a][b] + best[a + 1][b + 1] if weight[a][b] >= 0 else 0.0
+            best[a][b] = max(take, best[a + 1][b], best[a][b + 1])
+    pairs, a, b = [], 0, 0
+    while a < m and b < n:
+        if weight[a][b] >= 0 and best[a][b] == weight[a][b] + best[a + 1][b + 1]:
+            pairs.append((olds[a], news[b], score[a][b]))
+            a, b = a + 1, b + 1
+        elif best[a][b] == best[a + 1][b]:
+            a += 1
+        else:
+            b += 1
     return pairs
 
 

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from scrapers import files
-from scrapers.http import Fetcher
 from scrapers.legalacts import DraftCard, DraftSummary, LegalactsSource, PageFetcher, card_url, draft_page
 from storage import editions, health
 from storage import events as outbox
@@ -29,7 +28,7 @@ from tracker.config import Settings
 from tracker.errors import ParseError, ZanWatchError
 from tracker.keys import check_languages, parse_key
 from tracker.notify import events
-from tracker.pipeline import CheckResult, Recorder
+from tracker.pipeline import CheckResult, Recorder, polite_fetcher
 
 log = logging.getLogger("zanwatch.drafts")
 
@@ -73,7 +72,7 @@ class DraftFollower:
         self.settings = settings
         self.db = db
         self.source = LegalactsSource(
-            fetcher or Fetcher(settings.politeness),
+            fetcher or polite_fetcher(settings, db),
             settings.drafts.base_url,
             follow_cards=settings.drafts.follow_cards,
         )

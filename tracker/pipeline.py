@@ -24,7 +24,7 @@ from scrapers.adilet import (
 )
 from scrapers.files import parse_body
 from scrapers.http import Fetcher
-from storage import acts, editions, health, watchlist
+from storage import acts, editions, health, throttle, watchlist
 from storage.db import Database
 from tracker import structure
 from tracker.config import Settings
@@ -50,6 +50,12 @@ class CheckResult:
     changes: int = 0
     flags: int = 0
     reason: str = ""
+
+
+def polite_fetcher(settings: Settings, db: Database) -> Fetcher:
+    """A fetcher whose per-host rate limit and circuit breaker are shared by every process using `db`
+    (PostgreSQL), or its own (SQLite)."""
+    return Fetcher(settings.politeness, throttle=throttle.for_database(db))
 
 
 class Recorder:
@@ -193,7 +199,7 @@ class Checker:
     ):
         self.settings = settings
         self.db = db
-        self.fetcher = fetcher or Fetcher(settings.politeness)
+        self.fetcher = fetcher or polite_fetcher(settings, db)
         sources = settings.sources
         self.adilet = AdiletSource(self.fetcher, sources.adilet_base_url, sources.adilet_api_url)
         self.recorder = Recorder(settings, rules)

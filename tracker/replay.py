@@ -12,6 +12,7 @@ import socket
 import ssl
 import struct
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -44,9 +45,12 @@ class Reply:
 
 
 class RecordedRequest(NamedTuple):
+    """One request as it arrived; `at` is `time.monotonic()` then, to measure the rate a site sees."""
+
     method: str
     path: str
     headers: dict[str, str]
+    at: float = 0.0
 
 
 def _etag_matches(if_none_match: str | None, etag: str) -> bool:
@@ -79,7 +83,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, *, send_body: bool) -> None:
         replay = self.server.replay
-        reply = replay._take(RecordedRequest(self.command, self.path, dict(self.headers.items())))
+        reply = replay._take(
+            RecordedRequest(self.command, self.path, dict(self.headers.items()), time.monotonic())
+        )
         if reply.delay_s and replay._stopping.wait(reply.delay_s):
             return
         if reply.fault in ("reset", "close"):
@@ -143,6 +149,16 @@ class ReplayServer:
     def requests(self) -> list[RecordedRequest]:
         with self._lock:
             return list(self._requests)
+
+    def peak(self, window_s: float = 1.0) -> int:
+        """The most requests that arrived within any `window_s` seconds: what a rate limit must bound."""
+        times = sorted(r.at for r in self.requests)
+        most, first = 0, 0
+        for last, at in enumerate(times):
+            while at - times[first] > window_s:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
 
     def route(
         self,

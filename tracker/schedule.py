@@ -9,12 +9,12 @@ and skips whatever was still queued.
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -25,14 +25,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 from storage import watchlist
 from storage.db import Database
 from storage.models import SourceHealth
-from tracker import notify
 from tracker.config import Settings
 from tracker.drafts import LANGUAGE as DRAFT_LANGUAGE
-from tracker.drafts import LIST_KEY, DraftFollower
+from tracker.drafts import LIST_KEY
 from tracker.errors import ZanWatchError
 from tracker.model import Watch
-from tracker.notify import digests
-from tracker.pipeline import Checker
+from tracker.work import Work
 
 log = logging.getLogger("zanwatch.schedule")
 
@@ -71,16 +69,13 @@ def digest_trigger(settings: Settings, period: str) -> CronTrigger:
 
 
 class Daemon:
-    """Owns the scheduler, the shared checker and the drafts follower."""
+    """Owns the scheduler and the work it runs in this process."""
 
     def __init__(self, settings: Settings, db: Database, *, timing: Timing):
         self.settings = settings
         self.db = db
         self.timing = timing
-        self.checker = Checker(settings, db)
-        self.drafts = DraftFollower(
-            settings, db, fetcher=self.checker.fetcher, recorder=self.checker.recorder
-        )
+        self.work = Work(settings, db)
         self.stopping = threading.Event()
         self.scheduler = BackgroundScheduler(
             executors={
@@ -100,11 +95,13 @@ class Daemon:
         now = datetime.now(UTC)
         self.sync_watches()
         if self.settings.drafts.keywords:
-            self._every(self.timing.check_s, "drafts", self.drafts.follow, "checks", self.timing.jitter_s)
-        self._every(self.timing.delivery_s, "deliver", self._deliver, "delivery")
+            self._every(
+                self.timing.check_s, "drafts", self.work.follow_drafts, "checks", self.timing.jitter_s
+            )
+        self._every(self.timing.delivery_s, "deliver", self.work.deliver, "delivery")
         for period in DIGESTS:
             self.scheduler.add_job(
-                self._guarded(f"digest:{period}", functools.partial(self._digests, period)),
+                self._guarded(f"digest:{period}", partial(self.work.send_digests, period)),
                 digest_trigger(self.settings, period),
                 id=f"digest:{period}",
                 executor="delivery",
@@ -122,7 +119,7 @@ class Daemon:
         self.stopping.set()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
-        self.checker.fetcher.close()
+        self.work.close()
 
     def sync_watches(self) -> None:
         """One check job per enabled watched document and language, matching the watch list now."""
@@ -136,7 +133,7 @@ class Daemon:
                 job.remove()
         for job_id, (key, lang) in wanted.items():
             if self.scheduler.get_job(job_id) is None:
-                check = self._check(key, lang)
+                check = partial(self.work.check, key, lang)
                 self._every(self.timing.check_s, job_id, check, "checks", self.timing.jitter_s)
 
     def _every(
@@ -165,28 +162,6 @@ class Daemon:
                 log.exception("%s failed", name)
 
         return job
-
-    def _check(self, key: str, lang: str) -> Callable[[], None]:
-        def check() -> None:
-            r = self.checker.check(key, lang)
-            log.info(
-                "check %s/%s: %s%s%s",
-                key,
-                lang,
-                r.outcome,
-                f" #{r.seq}" if r.seq else "",
-                f" ({r.reason})" if r.reason else "",
-            )
-
-        return check
-
-    def _deliver(self) -> None:
-        summary = notify.deliver_once(self.settings, self.db)
-        log.info("deliver: %s", summary.line())
-
-    def _digests(self, period: str) -> None:
-        summary = digests.send_digests(self.settings, self.db, period=period)
-        log.info("digest %s: %d sent, %d failed", period, summary.sent, summary.failed)
 
 
 def utc(when: datetime) -> datetime:

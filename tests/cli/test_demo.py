@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
-
-def test_demo_runs_offline_and_shows_changes(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    report = tmp_path / "report.html"
-    result = cli("demo", "--output", str(report))
-    assert result.code == 0, result.err
-    assert "edition 2, 3 changed articles" in result.out
-    assert "Статья 7-1" in result.out and "109-VIII" in result.out
-    assert "draft.deadline_approaching" in result.out
-    assert "⚑" in result.out  # a flagged change in the draft
-    html = report.read_text(encoding="utf-8")
+def test_demo_runs_offline_and_shows_changes(demo_run) -> None:
+    assert demo_run.code == 0, demo_run.out
+    out = demo_run.out
+    assert "edition 2, 3 changed articles" in out
+    assert "Статья 7-1" in out and "109-VIII" in out
+    assert "draft.deadline_approaching" in out
+    assert "⚑" in out  # a flagged change in the draft
+    html = demo_run.report.read_text(encoding="utf-8")
     assert "<del" in html and "Статья 32" in html
-    assert (tmp_path / "data" / "zanwatch" / "demo.db").exists()
+    assert Path(demo_run.db_url.removeprefix("sqlite:///")).exists()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -12,20 +11,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from rich.console import Console
 
 from tracker import config
-from tracker.demo import run_demo
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """`zanwatch demo`'s database, built once per session."""
-    data = tmp_path_factory.mktemp("demo-data")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XDG_DATA_HOME", str(data))
-        run_demo(Console(file=open(os.devnull, "w")), data / "report.html", config.load())
-    return f"sqlite:///{data / 'zanwatch' / 'demo.db'}"
+def demo_db(demo_run) -> str:
+    """`zanwatch demo`'s database, built once per session (shared with the digest tests)."""
+    return demo_run.db_url
 
 
 def free_port() -> int:

@@ -4,7 +4,6 @@ the language switch, an article's history; screenshots go to `artifacts/`, and e
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,37 +11,19 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 KEY = "adilet:Z950002592_"
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="needs Chromium (apt-get install chromium)"
-)
-
 
 @pytest.fixture(scope="module")
-def page(server: str) -> Iterator[playwright.Page]:
+def page(server: str, browser: playwright.Browser) -> Iterator[playwright.Page]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844})  # a phone
-        context.set_default_timeout(20_000)
-        yield context.new_page()
-        browser.close()
+    context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844})  # a phone
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
 
 
 def _accessible(page: playwright.Page) -> None:

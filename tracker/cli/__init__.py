@@ -8,7 +8,17 @@ from tracker.errors import ZanWatchError
 
 
 def main(argv: list[str] | None = None) -> None:
-    from tracker.cli import acts, daemon, delivery, editions, parse, rules, serve, watch  # noqa: F401
+    from tracker.cli import (  # noqa: F401  (register commands)
+        acts,
+        cluster,
+        daemon,
+        delivery,
+        editions,
+        parse,
+        rules,
+        serve,
+        watch,
+    )
     from tracker.cli.app import app
 
     try:

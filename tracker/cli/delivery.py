@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -33,7 +34,10 @@ def subscribers_add(
     themes: str | None = typer.Option(None, "--themes", help="Comma-separated themes, e.g. assembly,media."),
     min_severity: str = typer.Option("info", "--min-severity", help="info, low, medium, high or critical."),
     digest: str = typer.Option("daily", "--digest", help="daily, weekly or immediate."),
-    lang: str | None = typer.Option(None, "--lang", help="Comma-separated languages: rus, kaz, eng."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Only documents in these languages (comma-separated: rus, kaz, eng)."
+    ),
+    language: str = typer.Option("rus", "--language", help="The digest's language: rus, kaz or eng."),
 ) -> None:
     """Add a subscriber. A webhook's signing secret is printed once: store it now."""
     cfg = settings()
@@ -48,6 +52,7 @@ def subscribers_add(
             min_severity=min_severity,
             digest=digest,
             languages=split_list(lang),
+            language=language,
             known_documents={w.key for w in watchlist.all_watches(session)},
             allow_hosts=cfg.webhooks.allow_hosts,
         )
@@ -62,23 +67,14 @@ def subscribers_list() -> None:
     """Subscribers and their filters (never their secrets)."""
     with database().transaction() as session:
         subs = subscribers.all_subscribers(session)
-    table = Table("name", "e-mail", "webhook", "filter", "themes", "min", "digest", "lang", "state")
+    table = Table("name", "e-mail", "webhook", "filter", "themes", "min", "digest", "lang", "reads", "state")
     for s in subs:
         state = "disabled" if not s.enabled else "ok"
         if s.webhook_url and not s.webhook_enabled:
             state = f"webhook disabled ({s.dead_letters} dead)"
         scope = ",".join(s.documents) or (f"tags: {','.join(s.tags)}" if s.tags else "all")
-        cells = (
-            s.name,
-            s.email or "",
-            s.webhook_url or "",
-            scope,
-            ",".join(s.themes) or "all",
-            s.min_severity,
-            s.digest,
-            ",".join(s.languages) or "all",
-            state,
-        )
+        cells = [s.name, s.email or "", s.webhook_url or "", scope, ",".join(s.themes) or "all"]
+        cells += [s.min_severity, s.digest, ",".join(s.languages) or "all", s.language, state]
         table.add_row(*(escape(c) for c in cells))
     console.print(table)
 
@@ -144,9 +140,14 @@ def deliveries_retry(delivery_id: int = typer.Argument(..., metavar="ID")) -> No
 def digest_preview(
     subscriber: str,
     output: Path | None = typer.Option(None, "--output", help="Write the HTML part here."),
+    since: datetime | None = typer.Option(
+        None, "--since", formats=["%Y-%m-%d"], help="Past events from this day (YYYY-MM-DD) on."
+    ),
+    last: int | None = typer.Option(None, "--last", help="The last N events for this subscriber."),
 ) -> None:
-    """Show the digest the subscriber would get now, without sending it."""
-    digest = digests.preview(settings(), database(), subscriber)
+    """Show the digest the subscriber would get now, or over past events; nothing is sent or moved."""
+    day = since.date() if since else None
+    digest = digests.preview(settings(), database(), subscriber, since=day, last=last)
     if digest is None:
         console.print(f"Nothing new for {escape(subscriber)}.")
         return

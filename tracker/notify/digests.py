@@ -13,12 +13,13 @@ import re
 import smtplib
 import ssl
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,18 +27,24 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from storage import deliveries, events, subscribers, watchlist
 from storage.db import Database
 from storage.events import StoredEvent
 from storage.subscribers import Subscriber
 from tracker.config import Schedule, Settings, Smtp
-from tracker.errors import NotFound
+from tracker.errors import InputError, NotFound, ZanWatchError
+from tracker.i18n import Language, check_language, eid_label, format_date, locale_tag, translator
+from tracker.model import Op
 from tracker.notify.subscribers import matches, relevant_flags
+from tracker.render import marked_words, shortened
+from tracker.rules import load_rules
 
 CHANNEL = "email"
 SEVERITY_COLOURS = {"critical": "#7f1d1d", "high": "#b91c1c", "medium": "#c2410c", "low": "#a16207"}
-_ELIDE_OVER = 400
+DIRECTION_COLOURS = {"restricts": "#b91c1c", "neutral": "#a16207", "relaxes": "#15803d", "": "#a8a29e"}
+"""The left border of a changed article: red restricts, green relaxes (good news is never red)."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _templates = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
@@ -47,47 +54,89 @@ _templates = Environment(
 )
 
 
-@dataclass
-class Article:
-    eid: str
+@dataclass(frozen=True)
+class FlagView:
+    """A rule's verdict as the reader sees it: every word in the reader's language but the law's own."""
+
+    severity: str
+    severity_label: str
+    direction: str
+    direction_label: str
+    theme_label: str
+    reason: str
+    matched: list[str]
+
+
+@dataclass(frozen=True)
+class ActView:
+    """The amending act a footnote names, linked to its page on adilet."""
+
+    kind_label: str
     label: str
-    changes: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def flagged(self) -> bool:
-        return any(c["flags"] for c in self.changes)
+    url: str | None
+    in_force: str
 
 
 @dataclass
-class DocumentGroup:
+class ChangeView:
+    label: str
+    heading: str
+    kind_label: str
+    ops: list[Op]
+    flags: list[FlagView]
+    acts: list[ActView]
+    direction: str
+    """The change's worst direction: "restricts" beats "neutral" beats "relaxes"; "" when nothing fired."""
+
+
+@dataclass(frozen=True)
+class AnnouncedView:
+    label: str
+    effective_on: date | None
+    effective: str
+    text: str
+    act: ActView | None
+
+
+@dataclass
+class ActGroupView:
+    """One amending act and each watched law (title → article labels) the digest's events say it touches."""
+
+    act: ActView
+    laws: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class LawView:
     key: str
     title: str
     url: str | None
-    language: str | None
-    editions: list[dict[str, Any]] = field(default_factory=list)
-    articles: dict[str, Article] = field(default_factory=dict)
-    announced: list[dict[str, Any]] = field(default_factory=list)
-    """Changes announced but not yet in force (`amendment.announced`, `amendment.in_force_soon`)."""
+    editions: list[str] = field(default_factory=list)
+    changes: list[ChangeView] = field(default_factory=list)
+    announced: list[AnnouncedView] = field(default_factory=list)
 
 
-@dataclass
-class ActGroup:
-    """One amending act and every document (→ articles) the digest's events say it touches."""
-
-    label: str
+@dataclass(frozen=True)
+class DraftView:
+    title: str
     url: str | None
-    documents: dict[str, list[str]] = field(default_factory=dict)
+    developer: str
+    deadline: str
+    days_left: int | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Digest:
     subscriber: Subscriber
-    documents: list[DocumentGroup]
-    drafts: list[dict[str, Any]]
-    first_event_id: int
-    last_event_id: int
+    language: Language
     subject: str
-    acts: list[ActGroup] = field(default_factory=list)
+    summary: list[tuple[str, str]]
+    """(label, value) lines: the counts a reader looks at first."""
+    laws: list[LawView]
+    drafts: list[DraftView]
+    last_event_id: int
+    acts: list[ActGroupView] = field(default_factory=list)
+    """Acts that touch more than one of the digest's laws: one act, every law and article it changes."""
 
 
 @dataclass
@@ -152,15 +201,28 @@ def send_digests(
     return summary
 
 
-def preview(settings: Settings, db: Database, name: str) -> Digest | None:
-    """The digest the subscriber would get now; nothing is sent or moved."""
+def preview(
+    settings: Settings, db: Database, name: str, *, since: date | None = None, last: int | None = None
+) -> Digest | None:
+    """The digest the subscriber would get now, or over past events (`since` a day, or the `last` N
+    events) to see what a digest looks like; nothing is sent and no watermark moves."""
+    if since is not None and last is not None:
+        raise InputError("choose --since DATE or --last N, not both")
+    if last is not None and last < 1:
+        raise InputError(f"--last must be a positive number of events, got {last}")
     with db.transaction() as session:
         sub = subscribers.get(session, name)
         if not sub.email:
             raise NotFound(f"subscriber {name!r} has no e-mail address: there is no digest to preview")
-        mark = deliveries.watermarks(session, CHANNEL).get(sub.id or 0, (0, None))[0]
+        past = since is not None or last is not None
+        mark = 0 if past else deliveries.watermarks(session, CHANNEL).get(sub.id or 0, (0, None))[0]
         pending = events.after(session, mark)
         tags = {w.key: w.tags for w in watchlist.all_watches(session)}
+    if since is not None:
+        start = datetime.combine(since, time(), ZoneInfo(settings.schedule.timezone))
+        pending = [e for e in pending if _aware(e.created_at) >= start]
+    if last is not None:
+        pending = [e for e in pending if matches(sub, e.payload, tags)][-last:]
     return build(pending, sub, tags, settings)
 
 
@@ -178,67 +240,82 @@ def is_due(digest: str, last_served: datetime, now: datetime, schedule: Schedule
 
 
 def build(
-    pending: list[StoredEvent], sub: Subscriber, watch_tags: Mapping[str, Collection[str]], settings: Settings
+    pending: list[StoredEvent],
+    sub: Subscriber,
+    watch_tags: Mapping[str, Collection[str]],
+    settings: Settings,
+    *,
+    today: date | None = None,
 ) -> Digest | None:
-    """Group the subscriber's matching events; None when nothing matches."""
+    """The subscriber's matching events as a digest in their language; None when nothing matches."""
     chosen = [e for e in pending if matches(sub, e.payload, watch_tags)]
     if not chosen:
         return None
-    documents: dict[str, DocumentGroup] = {}
-    drafts: dict[str, dict[str, Any]] = {}
-    acts: dict[str, ActGroup] = {}
+    language = check_language(sub.language)
+    words = _Words(language, _reasons(tuple(settings.rules.packs)))
+    laws: dict[str, LawView] = {}
+    drafts: dict[str, DraftView] = {}
+    acts: dict[str, ActGroupView] = {}
     for event in chosen:
         p = event.payload
         if p["type"].startswith("draft."):
-            drafts[str(p["draft"].get("id"))] = {**p["draft"], "days_left": p.get("days_left")}
+            drafts[str(p["draft"].get("id"))] = words.draft(p["draft"], p.get("days_left"))
             continue
         doc = p["document"]
-        group = documents.setdefault(
-            doc["key"], DocumentGroup(doc["key"], doc.get("title") or "", doc.get("url"), doc.get("language"))
-        )
-        if p["type"] == "edition.created":
-            group.editions.append(p["edition"])
+        law = laws.setdefault(doc["key"], LawView(doc["key"], doc.get("title") or doc["key"], doc.get("url")))
+        if p["type"] == "edition.created" and p["edition"].get("date"):
+            law.editions.append(words.format_iso(p["edition"]["date"]))
         elif p["type"] == "provision.changed":
-            _add_change(group, p, sub, settings.public_url)
+            law.changes.append(words.change(p["change"], sub, settings.public_url, doc))
         elif p["type"] == "amendment.announced":
-            amendment = _amendment(p["amendment"], doc, settings.public_url)
-            group.announced.append({"eid": p["eid"], "kind": p["kind"], "days_left": None, **amendment})
-            _touch(acts, amendment, doc["key"], p["eid"])
+            law.announced.append(words.announced(p["eid"], p["amendment"], settings.public_url, doc))
         elif p["type"] == "amendment.in_force_soon":
             act = p["act"]
-            amendment = {"act_id": act["source_id"], "act_number": act["number"], "act_date": act["adopted"]}
-            soon = _amendment(
-                {**amendment, "effective": p["effective"], "text": ""}, doc, settings.public_url
-            )
+            a = {"act_id": act["source_id"], "act_number": act["number"], "act_date": act["adopted"]}
             for eid in p["eids"]:
-                group.announced.append({"eid": eid, "kind": "", "days_left": p["days_left"], **soon})
-                _touch(acts, soon, doc["key"], eid)
-        if p["type"] == "provision.changed":
-            change = p["change"]
-            for a in change.get("amendments", []):
-                _touch(acts, _amendment(a, doc, settings.public_url), doc["key"], change.get("new_eid"))
-    groups = sorted(documents.values(), key=lambda g: g.title or g.key)
-    subject = _subject(groups, list(drafts.values()), chosen, settings.schedule.timezone)
-    return Digest(
-        sub, groups, list(drafts.values()), chosen[0].id, chosen[-1].id, subject, list(acts.values())
-    )
+                soon = {**a, "effective": p["effective"], "text": ""}
+                law.announced.append(words.announced(eid, soon, settings.public_url, doc))
+        for eid, a in _acts_named(p):
+            name = a.get("act_id") or a.get("act_number") or ""
+            group = acts.setdefault(name, ActGroupView(words.act(a, settings.public_url, doc)))
+            articles = group.laws.setdefault(law.title, [])
+            label = words.article(eid)
+            if label not in articles:
+                articles.append(label)
+    ordered = sorted(laws.values(), key=lambda law: law.title)
+    day = today or datetime.now(ZoneInfo(settings.schedule.timezone)).date()
+    subject = words.subject(ordered, list(drafts.values()))
+    summary = words.summary(ordered, list(drafts.values()), day)
+    shared = [group for group in acts.values() if len(group.laws) > 1]
+    return Digest(sub, language, subject, summary, ordered, list(drafts.values()), chosen[-1].id, shared)
 
 
-def _touch(acts: dict[str, ActGroup], amendment: dict[str, Any], key: str, eid: str | None) -> None:
-    """Group by act: the act's entry lists this document and article (null eid: the whole act)."""
-    name = amendment.get("act_id") or amendment.get("act_number")
-    if not name:
-        return
-    group = acts.setdefault(name, ActGroup(amendment["act_label"], amendment.get("act_url")))
-    articles = group.documents.setdefault(key, [])
-    label = eid or "whole act"
-    if label not in articles:
-        articles.append(label)
+def _acts_named(p: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]:
+    """(eid, amendment) for every act an event names: announced changes and footnotes of changes."""
+    if p["type"] == "amendment.announced":
+        return [(p["eid"], p["amendment"])]
+    if p["type"] == "amendment.in_force_soon":
+        act = p["act"]
+        a = {"act_id": act["source_id"], "act_number": act["number"], "act_date": act["adopted"]}
+        return [(eid, a) for eid in p["eids"]]
+    if p["type"] == "provision.changed":
+        change = p["change"]
+        eid = change.get("new_eid") or change.get("old_eid")
+        return [(eid, a) for a in change.get("amendments", []) if a.get("act_id") or a.get("act_number")]
+    return []
 
 
 def render(digest: Digest) -> tuple[str, str]:
-    """(plain text, HTML): every value from the law or the user is escaped in the HTML."""
-    context = {"digest": digest, "severity_colours": SEVERITY_COLOURS}
+    """(plain text, HTML) in the subscriber's language; every value from the law or a user is escaped."""
+    t = translator(digest.language)
+    context = {
+        "digest": digest,
+        "_": t.gettext,
+        "lang_tag": locale_tag(digest.language),
+        "severity_colours": SEVERITY_COLOURS,
+        "direction_colours": DIRECTION_COLOURS,
+        "marked": _marked,
+    }
     text = _templates.get_template("digest.txt.j2").render(context)
     html = _templates.get_template("digest.html.j2").render(context)
     return text, html
@@ -339,86 +416,264 @@ def _deliver(
     return "sent", ""
 
 
-def _add_change(group: DocumentGroup, p: dict[str, Any], sub: Subscriber, public_url: str) -> None:
-    change = p["change"]
-    eid = change.get("new_eid") or change.get("old_eid") or "?"
-    num = change.get("new_num") or change.get("old_num")
-    heading = change.get("heading") or ""
-    label = heading or (f"Article {num}" if num else eid)
-    article = group.articles.setdefault(eid, Article(eid, label))
-    article.changes.append(
-        {
-            "kind": change.get("kind"),
-            "edition_seq": p.get("edition_seq"),
-            "ops": [(op, _elide(text) if op == "=" else text) for op, text in change.get("ops", [])],
-            "flags": relevant_flags(sub, change.get("flags", [])),
-            "amendments": [
-                _amendment(a, p["document"], public_url) for a in change.get("amendments", []) if a
-            ],
+class _Words:
+    """Everything a digest says, in one language: labels, phrases, the summary and the subject."""
+
+    def __init__(self, language: Language, reasons: Mapping[str, str]):
+        t = translator(language)
+        self.language, self.reasons, self._, self._n = language, reasons, t.gettext, t.ngettext
+
+    def format_iso(self, value: str | None) -> str:
+        return format_date(date.fromisoformat(value[:10]), self.language) if value else ""
+
+    def change(self, c: dict[str, Any], sub: Subscriber, public_url: str, doc: dict[str, Any]) -> ChangeView:
+        _ = self._
+        old, new = c.get("old_eid"), c.get("new_eid")
+        label = eid_label(new or old or "", self.language)
+        if c.get("kind") == "renumbered" and old and new and old != new:
+            label = f"{eid_label(old, self.language)} → {label}"
+        heading = c.get("heading") or ""
+        flags = [self.flag(f) for f in relevant_flags(sub, c.get("flags", []))]
+        kinds = {
+            "inserted": _("added"),
+            "repealed": _("repealed"),
+            "substituted": _("amended"),
+            "renumbered": _("renumbered"),
         }
+        return ChangeView(
+            label=label,
+            heading=heading,
+            kind_label=kinds.get(c.get("kind") or "", _("amended")),
+            ops=shortened(_without_heading([(op, text) for op, text in c.get("ops", [])], heading), _CONTEXT),
+            flags=flags,
+            acts=[self.act(a, public_url, doc) for a in c.get("amendments", []) if a],
+            direction=min((f.direction for f in flags), key=_DIRECTION_RANK.index, default=""),
+        )
+
+    def flag(self, f: dict[str, Any]) -> FlagView:
+        _ = self._
+        severity, direction = f.get("severity") or "info", f.get("direction") or "neutral"
+        theme = _theme_label(_, f.get("theme") or "")
+        reason = self.reasons.get(f.get("rule_id") or "", "")
+        translated = _(reason) if reason else ""
+        if self.language != "eng" and translated == reason:  # untranslated: the theme alone says it
+            translated = ""
+        return FlagView(
+            severity=severity,
+            severity_label=_severity_label(_, severity),
+            direction=direction,
+            direction_label={"restricts": _("restricts"), "relaxes": _("relaxes")}.get(
+                direction, _("neutral")
+            ),
+            theme_label=theme,
+            reason=translated,
+            matched=[w for w in f.get("matched", []) if w],
+        )
+
+    def act(self, a: dict[str, Any], public_url: str, doc: dict[str, Any]) -> ActView:
+        _ = self._
+        act_id, number, when = a.get("act_id"), a.get("act_number"), self.format_iso(a.get("act_date"))
+        if number and when:
+            label = _("No. {number} of {date}").format(number=number, date=when)
+        elif number:
+            label = _("No. {number}").format(number=number)
+        else:
+            label = _("amending act of {date}").format(date=when) if when else _("amending act")
+        effective = self.format_iso(a.get("effective"))
+        in_force = (
+            _("in force from {date}").format(date=effective)
+            if effective
+            else (f"«{a['in_force']}»" if a.get("in_force") else "")
+        )
+        kinds = {
+            "amended": _("amended by"),
+            "new_wording": _("new wording by"),
+            "repealed": _("repealed by"),
+            "supplemented": _("supplemented by"),
+            "words_replaced": _("words replaced by"),
+            "act_repealed": _("repealed by"),
+            "scheduled": _("announced by"),
+        }
+        url = f"{public_url.rstrip('/')}/{doc.get('language') or 'rus'}/docs/{act_id}" if act_id else None
+        return ActView(kinds.get(a.get("kind") or "", _("amended by")), label, url, in_force)
+
+    def article(self, eid: str | None) -> str:
+        """An article's label as the law writes it; no eid: the whole act."""
+        return eid_label(eid, self.language) if eid else self._("whole act")
+
+    def announced(
+        self, eid: str | None, a: dict[str, Any], public_url: str, doc: dict[str, Any]
+    ) -> AnnouncedView:
+        label = self.article(eid)
+        act = self.act(a, public_url, doc) if a.get("act_id") or a.get("act_number") else None
+        on = date.fromisoformat(a["effective"][:10]) if a.get("effective") else None
+        return AnnouncedView(label, on, format_date(on, self.language), a.get("text") or "", act)
+
+    def draft(self, d: dict[str, Any], days_left: int | None) -> DraftView:
+        return DraftView(
+            d.get("title") or "",
+            d.get("url"),
+            d.get("developer") or "",
+            self.format_iso(d.get("deadline")),
+            days_left,
+        )
+
+    def subject(self, laws: list[LawView], drafts: list[DraftView]) -> str:
+        _, ngettext = self._, self._n
+        changes = [c for law in laws for c in law.changes]
+        changed = [law for law in laws if law.changes]
+        announced = sum(len(law.announced) for law in laws)
+        parts = []
+        if changes:
+            parts.append(
+                ngettext("{n} article changed", "{n} articles changed", len(changes)).format(n=len(changes))
+            )
+            if len(changed) > 1:
+                parts[-1] += " " + ngettext("in {n} law", "in {n} laws", len(changed)).format(n=len(changed))
+        restricts = sum(1 for c in changes if c.direction == "restricts")
+        relaxes = sum(1 for c in changes if c.direction == "relaxes")
+        if restricts:
+            parts.append(ngettext("{n} restricts", "{n} restrict", restricts).format(n=restricts))
+        if relaxes:
+            parts.append(ngettext("{n} relaxes", "{n} relax", relaxes).format(n=relaxes))
+        if announced:
+            parts.append(
+                ngettext("{n} change announced", "{n} changes announced", announced).format(n=announced)
+            )
+        if drafts:
+            parts.append(ngettext("{n} draft", "{n} drafts", len(drafts)).format(n=len(drafts)))
+        if not parts:
+            parts.append(_("new edition"))
+        about = _short(
+            changed[0].title if len(changed) == 1 else laws[0].title if len(laws) == 1 else "Zan Watch"
+        )
+        return f"{about}: {', '.join(parts)}"
+
+    def summary(self, laws: list[LawView], drafts: list[DraftView], today: date) -> list[tuple[str, str]]:
+        _, ngettext = self._, self._n
+        changes = [c for law in laws for c in law.changes]
+        lines = [(_("Laws"), str(len(laws)))]
+        changed = [
+            f"{_short(law.title)} — "
+            + ngettext("{n} article changed", "{n} articles changed", len(law.changes)).format(
+                n=len(law.changes)
+            )
+            for law in laws
+            if law.changes
+        ]
+        if changed:
+            lines.append((_("Changed"), "; ".join(changed)))
+            flagged = [c for c in changes if c.flags]
+            counts = {d: sum(1 for c in flagged if c.direction == d) for d in _DIRECTION_RANK}
+            lines.append(
+                (
+                    _("Flagged by rules"),
+                    _("{flagged}: restrict {restricts}, relax {relaxes}").format(
+                        flagged=len(flagged), restricts=counts["restricts"], relaxes=counts["relaxes"]
+                    )
+                    if flagged
+                    else _("no rule fired"),
+                )
+            )
+        soon = sorted(
+            (a.effective_on, f"{a.label} — {a.effective}")
+            for law in laws
+            for a in law.announced
+            if a.effective_on
+        )
+        announced = sum(len(law.announced) for law in laws)
+        if announced:
+            lines.append((_("Announced"), str(announced)))
+        upcoming = [text for when, text in soon if when >= today]
+        if upcoming:
+            lines.append((_("Entering into force soon"), "; ".join(upcoming[:5])))
+        near = [d for d in drafts if d.deadline]
+        if near:
+            lines.append(
+                (
+                    _("Draft comment deadlines"),
+                    "; ".join(f"{_short(d.title)} — {d.deadline}" for d in near),
+                )
+            )
+        return lines
+
+
+_CONTEXT = 160
+"""Characters of unchanged text a digest keeps around each edit."""
+_DIRECTION_RANK = ("restricts", "neutral", "relaxes")
+
+
+def _marked(text: str, flags: list[FlagView], op: str) -> Markup:
+    """Inserted or deleted text with the words the flags matched highlighted, escaped for HTML."""
+    words = {w for f in flags for w in f.matched}
+    style = "background:#fef08a;color:inherit;font-weight:bold;"
+    return Markup("").join(
+        Markup(f'<mark style="{style}">') + escape(piece) + Markup("</mark>") if hit else escape(piece)
+        for piece, hit in marked_words(text, words)
     )
 
 
-def _amendment(a: dict[str, Any], doc: dict[str, Any], public_url: str) -> dict[str, Any]:
-    """Add a link to the amending act on the official site and a readable in-force date."""
-    act = a.get("act_id")
-    number = a.get("act_number")
-    label = " ".join(
-        x
-        for x in (f"No. {number}" if number else "", f"of {a['act_date']}" if a.get("act_date") else "")
-        if x
-    )
-    return {
-        **a,
-        "act_url": f"{public_url.rstrip('/')}/{doc.get('language') or 'rus'}/docs/{act}" if act else None,
-        "act_label": label or act or (a.get("text") or "")[:80],
-        "in_force_label": a.get("effective") or a.get("in_force") or "",
+def _without_heading(ops: list[Op], heading: str) -> list[Op]:
+    """The article's unchanged heading is its title in the digest; the redline starts with the body."""
+    if heading and ops and ops[0][1].startswith(heading + "\n"):
+        op, text = ops[0]
+        rest = text[len(heading) + 1 :]
+        return ([(op, rest)] if rest else []) + ops[1:]
+    return ops
+
+
+def _short(title: str, limit: int = 70) -> str:
+    """A title cut at a word boundary, for subject and summary lines."""
+    if len(title) <= limit:
+        return title
+    return title[: title.rfind(" ", 0, limit)].rstrip(" ,;:") + "…"
+
+
+@cache
+def _reasons(packs: tuple[str, ...]) -> dict[str, str]:
+    """Rule id → the rule's one-line reason, from the configured packs (none when they cannot load)."""
+    try:
+        return {rule.id: rule.description for rule in load_rules(packs).rules}
+    except ZanWatchError:
+        return {}
+
+
+def _severity_label(_: Callable[[str], str], severity: str) -> str:
+    labels = {
+        "info": _("info"),
+        "low": _("low"),
+        "medium": _("medium"),
+        "high": _("high"),
+        "critical": _("critical"),
     }
+    return labels.get(severity, severity)
 
 
-def _elide(text: str) -> str:
-    """Long unchanged text shrinks to its ends: the reader needs context, not the whole article."""
-    if len(text) <= _ELIDE_OVER:
-        return text
-    keep = _ELIDE_OVER // 2 - 20
-    return f"{text[:keep]} … {text[-keep:]}"
+def _theme_label(_: Callable[[str], str], theme: str) -> str:
+    labels = {
+        "association": _("freedom of association"),
+        "ngo_reporting": _("NGO reporting"),
+        "foreign_funding": _("foreign funding"),
+        "liquidation": _("suspension and liquidation"),
+        "assembly": _("peaceful assembly"),
+        "expression": _("freedom of expression"),
+        "media": _("media"),
+        "online": _("online speech"),
+        "internet_shutdown": _("internet shutdowns"),
+        "extremism": _("extremism"),
+        "religion": _("freedom of religion"),
+        "lgbt": _("LGBT rights"),
+        "privacy": _("privacy"),
+        "international_law": _("international law"),
+        "participation": _("public participation"),
+        "charity": _("charity"),
+        "trade_unions": _("trade unions"),
+    }
+    return labels.get(theme, theme)
 
 
-def _subject(
-    groups: list[DocumentGroup], drafts: list[dict[str, Any]], chosen: list[StoredEvent], tz: str
-) -> str:
-    changes = [c for g in groups for a in g.articles.values() for c in a.changes]
-    flagged = sum(1 for c in changes if c["flags"])
-    laws = sum(1 for g in groups if g.articles)
-    announced = sum(len(g.announced) for g in groups)
-    parts = []
-    if changes:
-        noun = "flagged change" if flagged else "change"
-        parts.append(f"{_plural(flagged or len(changes), noun)} in {_plural(laws, 'law')}")
-    if announced:
-        parts.append(_plural(announced, "announced change"))
-    if drafts:
-        parts.append(_plural(len(drafts), "draft"))
-    if not parts:
-        parts.append(f"new editions of {_plural(len(groups), 'law')}")
-    zone = ZoneInfo(tz)
-    days = [e.created_at.astimezone(zone).date() for e in chosen]
-    return f"Zan Watch: {', '.join(parts)} ({_period(min(days), max(days))})"
-
-
-def _period(first: date, last: date) -> str:
-    """12–18 Nov, 28 Oct–3 Nov, 28 Dec 2025–3 Jan 2026, or one day: 18 Nov."""
-    if first == last:
-        return f"{last.day} {last:%b}"
-    if first.year != last.year:
-        return f"{first.day} {first:%b %Y}–{last.day} {last:%b %Y}"
-    if first.month != last.month:
-        return f"{first.day} {first:%b}–{last.day} {last:%b}"
-    return f"{first.day}–{last.day} {last:%b}"
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _clean(value: str) -> str:

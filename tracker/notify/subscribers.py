@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from storage.subscribers import Subscriber
 from tracker.errors import InputError
+from tracker.i18n import DEFAULT_LANGUAGE, check_language
 from tracker.keys import check_tags, parse_key
 from tracker.model import LANGUAGES, SEVERITIES
 from tracker.notify.events import SUBSCRIBER_TYPES
@@ -42,6 +43,7 @@ def new_subscriber(
     min_severity: str = "info",
     digest: str = "daily",
     languages: Iterable[str] = (),
+    language: str = DEFAULT_LANGUAGE,
     known_documents: Collection[str] = (),
     allow_hosts: Collection[str] = (),
 ) -> Subscriber:
@@ -76,6 +78,7 @@ def new_subscriber(
         min_severity=min_severity,
         digest=digest,
         languages=tuple(languages),
+        language=check_language(language),
     )
 
 

@@ -9,7 +9,7 @@ language, which words a flag highlights, and how long unchanged passages are sho
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -89,7 +89,12 @@ def _number(value: float) -> str:
 
 def highlighted(op: str, text: str, flags: list[Flag]) -> Iterator[tuple[str, bool]]:
     """Split an op's text into (piece, matched) where matched pieces are words a flag found on that side."""
-    words = {w for f in flags if f.side in _OP_SIDES.get(op, ()) for w in f.matched if w.strip()}
+    return marked_words(text, {w for f in flags if f.side in _OP_SIDES.get(op, ()) for w in f.matched})
+
+
+def marked_words(text: str, words: Collection[str]) -> Iterator[tuple[str, bool]]:
+    """Split text into (piece, matched) pieces, matched where one of `words` occurs (case-insensitive)."""
+    words = {w for w in words if w.strip()}
     if not words:
         yield text, False
         return

@@ -1,7 +1,7 @@
 """i13: amending acts and what they touch
 
-Revision ID: 0004_i13
-Revises: 0003_i11
+Revision ID: 0006_i13
+Revises: 0005_17
 Create Date: 2026-12-02 12:17:05.316895
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision = "0004_i13"
-down_revision = "0003_i11"
+revision = "0006_i13"
+down_revision = "0005_17"
 branch_labels = None
 depends_on = None
 

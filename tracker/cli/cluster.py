@@ -1,0 +1,69 @@
+"""`scheduler` and `worker`: the daemon's work spread over processes and machines (PostgreSQL only)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import typer
+
+from tracker.cli.app import app, console, database, settings
+
+
+def _logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "procrastinate", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@app.command()
+def worker(
+    concurrency: int | None = typer.Option(
+        None, "--concurrency", min=1, help="Jobs run at once (default: queue.concurrency)."
+    ),
+) -> None:
+    """Run queued checks, drafts passes, deliveries and digests until SIGTERM or Ctrl-C (PostgreSQL)."""
+    from tracker.queue import require_postgresql, run_worker
+
+    cfg = settings()
+    db = database()
+    require_postgresql(db)
+    _logging()
+    n = concurrency or cfg.queue.concurrency
+    console.print(f"Zan Watch worker: up to {n} jobs at once; SIGTERM or Ctrl-C stops it after them.")
+    run_worker(cfg, db, n)
+    console.print("Stopped.")
+
+
+@app.command()
+def scheduler(
+    interval_seconds: float | None = typer.Option(
+        None,
+        "--interval-seconds",
+        min=0.1,
+        help="Check every N seconds instead of schedule.check_interval_minutes.",
+    ),
+    delivery_seconds: float | None = typer.Option(
+        None, "--delivery-seconds", min=0.1, help="Deliver every N seconds (default 30)."
+    ),
+) -> None:
+    """Queue due work for the workers; one scheduler is active, others stand by (PostgreSQL)."""
+    from tracker.queue import require_postgresql, run_scheduler
+    from tracker.schedule import timing
+
+    cfg = settings()
+    db = database()
+    require_postgresql(db)
+    _logging()
+    console.print("Zan Watch scheduler: SIGTERM or Ctrl-C stops it.")
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await run_scheduler(cfg, db, timing(cfg, interval_seconds, delivery_seconds), stop)
+
+    asyncio.run(main())
+    console.print("Stopped.")

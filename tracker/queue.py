@@ -1,0 +1,260 @@
+"""On PostgreSQL, the daemon splits in two: a scheduler decides *when* (and queues tasks), workers decide
+*who* (any number of `zanwatch worker` processes on any machines run them). The queue is procrastinate's.
+
+- A check's job has the lock `check:<key>/<language>`: procrastinate never starts a job while another
+  with the same lock runs, so a document is never checked twice at once, by any worker. The same string
+  is its queueing lock, so a document waits in the queue at most once.
+- A delivery round and the digests share the lock `deliver`: one at a time, as in the daemon.
+- A failed task is retried with backoff; a worker that dies (SIGKILL, lost machine) stops its heartbeat,
+  and the scheduler hands its running jobs back to the queue for another worker.
+- One scheduler is active (a PostgreSQL advisory lock); standbys try to take over every tick. Two active
+  schedulers would still be harmless — the queueing locks refuse a second copy of a waiting task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import procrastinate
+import psycopg
+from procrastinate import exceptions, jobs
+
+from storage import queue as storage_queue
+from storage import watchlist
+from storage.db import Database
+from tracker.config import Settings
+from tracker.drafts import LANGUAGE as DRAFT_LANGUAGE
+from tracker.drafts import LIST_KEY
+from tracker.errors import InputError
+from tracker.schedule import DIGESTS, Timing, checked_sources, digest_trigger
+from tracker.work import Work
+
+log = logging.getLogger("zanwatch.queue")
+
+CHECKS, DELIVERY = "checks", "delivery"
+DELIVER_LOCK = "deliver"
+STALLED_HEARTBEATS = 3
+"""A worker silent for this many heartbeats is taken for dead."""
+DEFER_BATCH = 1000
+RETRY = procrastinate.RetryStrategy(max_attempts=5, exponential_wait=2)
+
+tasks = procrastinate.Blueprint()
+
+
+def _work(context: procrastinate.JobContext) -> Work:
+    work: Work = context.additional_context["work"]
+    return work
+
+
+@tasks.task(name="check", queue=CHECKS, pass_context=True, retry=RETRY)
+def check(context: procrastinate.JobContext, key: str, language: str) -> None:
+    _work(context).check(key, language)
+
+
+@tasks.task(name="drafts", queue=CHECKS, pass_context=True, retry=RETRY)
+def drafts(context: procrastinate.JobContext) -> None:
+    _work(context).follow_drafts()
+
+
+@tasks.task(name="deliver", queue=DELIVERY, pass_context=True, retry=RETRY)
+def deliver(context: procrastinate.JobContext) -> None:
+    _work(context).deliver()
+
+
+@tasks.task(name="digest", queue=DELIVERY, pass_context=True, retry=RETRY)
+def digest(context: procrastinate.JobContext, period: str) -> None:
+    _work(context).send_digests(period)
+
+
+def check_lock(key: str, language: str) -> str:
+    return f"check:{key}/{language}"
+
+
+def require_postgresql(db: Database) -> None:
+    if db.engine.dialect.name != "postgresql":
+        raise InputError(
+            "the task queue needs PostgreSQL (set database.url or ZANWATCH_DB to postgresql://…); "
+            "on SQLite `zanwatch run` does all the work in one process"
+        )
+
+
+def app_for(db: Database) -> procrastinate.App:
+    """The queue on `db`, its schema installed; PostgreSQL only."""
+    require_postgresql(db)
+    storage_queue.install_schema(db, procrastinate.App(connector=_connector(db)).schema_manager.get_schema())
+    app = procrastinate.App(connector=_connector(db))
+    app.add_tasks_from(tasks, namespace="zanwatch")
+    return app
+
+
+def _connector(db: Database) -> procrastinate.PsycopgConnector:
+    return procrastinate.PsycopgConnector(conninfo=storage_queue.conninfo(db), min_size=1, max_size=4)
+
+
+def run_worker(settings: Settings, db: Database, concurrency: int) -> None:
+    """Run jobs until SIGTERM or SIGINT, then let the running ones finish."""
+    app = app_for(db)
+    work = Work(settings, db)
+    beat = settings.queue.heartbeat_seconds
+    try:
+        app.run_worker(
+            concurrency=concurrency,
+            additional_context={"work": work},
+            update_heartbeat_interval=beat,
+            stalled_worker_timeout=beat * STALLED_HEARTBEATS,
+            delete_jobs=jobs.DeleteJobCondition.SUCCESSFUL,
+        )
+    finally:
+        work.close()
+
+
+class Planner:
+    """What the active scheduler queues on each tick."""
+
+    def __init__(self, settings: Settings, db: Database, app: procrastinate.App, timing: Timing):
+        self.settings = settings
+        self.db = db
+        self.app = app
+        self.timing = timing
+        self.next_delivery = 0.0
+        now = datetime.now(UTC)
+        self.next_digest = {p: digest_trigger(settings, p).get_next_fire_time(None, now) for p in DIGESTS}
+
+    async def tick(self) -> None:
+        await self.queue_checks()
+        if time.monotonic() >= self.next_delivery:
+            self.next_delivery = time.monotonic() + self.timing.delivery_s
+            await self._defer_once(
+                self._task("deliver").configure(lock=DELIVER_LOCK, queueing_lock="deliver")
+            )
+        now = datetime.now(UTC)
+        for period, fire in self.next_digest.items():
+            if fire is not None and fire <= now:
+                self.next_digest[period] = digest_trigger(self.settings, period).get_next_fire_time(fire, now)
+                deferrer = self._task("digest").configure(lock=DELIVER_LOCK, queueing_lock=f"digest:{period}")
+                await self._defer_once(deferrer, period=period)
+        await self.requeue_stalled()
+
+    async def queue_checks(self) -> int:
+        """Queue every enabled source whose last check is older than the interval and that is not waiting
+        or running already; return how many were queued."""
+        due = await asyncio.to_thread(self._due_checks)
+        check_task = self._task("check")
+        batch = [
+            check_task.configure(lock=check_lock(k, lang), queueing_lock=check_lock(k, lang)).make_new_job(
+                key=k, language=lang
+            )
+            for k, lang in due
+        ]
+        for start in range(0, len(batch), DEFER_BATCH):
+            await self._defer_batch(batch[start : start + DEFER_BATCH])
+        if self.settings.drafts.keywords and due_drafts(self.db, self.timing):
+            await self._defer_once(self._task("drafts").configure(lock="drafts", queueing_lock="drafts"))
+        if batch:
+            log.info("queued %d checks", len(batch))
+        return len(batch)
+
+    def _due_checks(self) -> list[tuple[str, str]]:
+        with self.db.transaction() as session:
+            watches = watchlist.all_watches(session)
+        recent = storage_queue.checked_since(self.db, _since(self.timing))
+        queued = storage_queue.queued_locks(self.db, "check:")
+        return [
+            (key, lang)
+            for key, lang in checked_sources(watches)
+            if f"{key}/{lang}" not in recent and check_lock(key, lang) not in queued
+        ]
+
+    async def requeue_stalled(self) -> None:
+        """Hand the running jobs of dead workers back to the queue. One whose twin already waits there (a
+        delivery round queued meanwhile) is dropped instead: the twin does the same work."""
+        manager = self.app.job_manager
+        silent = self.settings.queue.heartbeat_seconds * STALLED_HEARTBEATS
+        for job in await manager.get_stalled_jobs(seconds_since_heartbeat=silent):
+            try:
+                await manager.retry_job(job)
+            except exceptions.UniqueViolation:
+                await manager.finish_job(job, status=jobs.Status.ABORTED, delete_job=True)
+                log.warning("dropped %s from a worker that stopped answering: queued again", job.call_string)
+            else:
+                log.warning("requeued %s from a worker that stopped answering", job.call_string)
+
+    def _task(self, name: str) -> procrastinate.tasks.Task[Any, Any, Any]:
+        return self.app.tasks[f"zanwatch:{name}"]
+
+    async def _defer_batch(self, batch: list[jobs.Job]) -> None:
+        try:
+            await self.app.job_manager.batch_defer_jobs_async(batch)
+        except exceptions.AlreadyEnqueued:  # another scheduler was faster for some: queue the rest alone
+            for job in batch:
+                try:
+                    await self.app.job_manager.defer_job_async(job)
+                except exceptions.AlreadyEnqueued:
+                    pass
+
+    async def _defer_once(self, deferrer: jobs.JobDeferrer, **kwargs: Any) -> None:
+        try:
+            await deferrer.defer_async(**kwargs)
+        except exceptions.AlreadyEnqueued:
+            pass
+
+
+def _since(timing: Timing) -> datetime:
+    return datetime.now(UTC) - timedelta(seconds=timing.check_s)
+
+
+def due_drafts(db: Database, timing: Timing) -> bool:
+    return f"{LIST_KEY}/{DRAFT_LANGUAGE}" not in storage_queue.checked_since(db, _since(timing))
+
+
+async def run_scheduler(settings: Settings, db: Database, timing: Timing, stop: asyncio.Event) -> None:
+    """Lead when no other scheduler does; otherwise stand by and try again every tick. A database that
+    cannot be reached is retried every tick too."""
+    app = app_for(db)
+    tick = settings.queue.tick_seconds
+    async with app.open_async():
+        while not stop.is_set():
+            try:
+                leadership = await asyncio.to_thread(storage_queue.Leadership, db)
+            except psycopg.Error as exc:
+                log.error("cannot reach the database: %s", " ".join(str(exc).split()))
+                await _sleep(stop, tick)
+                continue
+            try:
+                await _lead_or_stand_by(leadership, Planner(settings, db, app, timing), stop, tick)
+            finally:
+                leadership.close()
+
+
+async def _lead_or_stand_by(
+    leadership: storage_queue.Leadership, planner: Planner, stop: asyncio.Event, tick: float
+) -> None:
+    """Returns when stopped or when the lock's connection is lost (the caller opens a fresh one)."""
+    standing_by = False
+    while not stop.is_set():
+        if await asyncio.to_thread(leadership.acquire):
+            log.info("active: this scheduler queues the work")
+            while not stop.is_set() and await asyncio.to_thread(leadership.held):
+                try:
+                    await planner.tick()
+                except Exception:
+                    log.exception("scheduler tick failed; retrying next tick")
+                await _sleep(stop, tick)
+            if not stop.is_set():
+                log.warning("lost the scheduler lock: standing by")
+            return
+        if not standing_by:
+            log.info("standby: another scheduler is active")
+            standing_by = True
+        await _sleep(stop, tick)
+
+
+async def _sleep(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        pass

@@ -1,0 +1,56 @@
+"""The work itself: a check of one document and language, a pass over the drafts portal, a delivery round,
+a digest run. The in-process daemon (`zanwatch run`, tracker/schedule.py) and the queue's workers
+(`zanwatch worker`, tracker/queue.py) call these same methods; only *when* and *who* differ.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from storage.db import Database
+from tracker import notify
+from tracker.config import Settings
+from tracker.drafts import DraftFollower
+from tracker.notify import digests
+from tracker.pipeline import Checker, CheckResult
+
+log = logging.getLogger("zanwatch.work")
+
+
+class Work:
+    """One checker, fetcher and drafts follower per process, shared by its threads: on PostgreSQL the
+    fetcher's rate limit and circuit breaker are shared with every other process too."""
+
+    def __init__(self, settings: Settings, db: Database):
+        self.settings = settings
+        self.db = db
+        self.checker = Checker(settings, db)
+        self.drafts = DraftFollower(
+            settings, db, fetcher=self.checker.fetcher, recorder=self.checker.recorder
+        )
+
+    def check(self, key: str, language: str) -> CheckResult:
+        r = self.checker.check(key, language)
+        log.info(
+            "check %s/%s: %s%s%s",
+            key,
+            language,
+            r.outcome,
+            f" #{r.seq}" if r.seq else "",
+            f" ({r.reason})" if r.reason else "",
+        )
+        return r
+
+    def follow_drafts(self) -> None:
+        self.drafts.follow()
+
+    def deliver(self) -> None:
+        summary = notify.deliver_once(self.settings, self.db)
+        log.info("deliver: %s", summary.line())
+
+    def send_digests(self, period: str) -> None:
+        summary = digests.send_digests(self.settings, self.db, period=period)
+        log.info("digest %s: %d sent, %d failed", period, summary.sent, summary.failed)
+
+    def close(self) -> None:
+        self.checker.fetcher.close()
