@@ -2,8 +2,12 @@
 
 Polite (a per-host rate limit, a descriptive User-Agent, conditional requests), patient (retries with
 backoff and full jitter on transient failures, Retry-After honoured) and strict (TLS always verified, a
-circuit breaker that stops hammering a failing host). The rate limit and the breaker live in a `Throttle`:
-in this process by default, or shared by a whole cluster (`storage.throttle`). It returns bodies
+circuit breaker that stops hammering a failing host) and bounded: the decoded body may not exceed
+`politeness.max_body_mib` (counted while it streams in, so a gzip bomb never inflates in memory), every
+request must complete within `politeness.timeout_s` even when the server keeps trickling bytes, and
+`cancel()` stops a fetch in flight within a fraction of a second (the daemon's SIGTERM). The rate limit
+and the breaker live in a `Throttle`: in this process by default, or shared by a whole cluster
+(`storage.throttle`). It returns bodies
 unchanged: deciding that a 200 page is really a CAPTCHA or a JavaScript shell is the parser's job.
 """
 
@@ -11,25 +15,34 @@ from __future__ import annotations
 
 import random
 import ssl
+import threading
 import time
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import TracebackType
 
+import httpcore
 import httpx
 
 from scrapers.throttle import LocalThrottle, Throttle
 from tracker.config import Politeness
-from tracker.errors import ConfigError, FetchError
+from tracker.errors import ConfigError, FetchError, ZanWatchError
 
 MAX_REDIRECTS = 5
 BREAKER_THRESHOLD = 5
 """Consecutive failed `get()` calls to one host that open its circuit."""
 BREAKER_COOLDOWN_S = 600.0
 _TRANSIENT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+MIB = 1024 * 1024
+_GZIP = 16 + zlib.MAX_WBITS
+_WBITS = {"identity": 0, "gzip": _GZIP, "x-gzip": _GZIP, "deflate": zlib.MAX_WBITS}
+"""The content codings we ask for and decode ourselves, so that inflating is bounded too."""
+SLICE_S = 0.25
+"""Longest single wait on a socket: how quickly a cancelled fetch notices."""
 
 
 @dataclass
@@ -53,6 +66,117 @@ class HttpFetchError(FetchError):
         self.url = url
         self.status = status
         self.retryable = retryable
+
+
+class FetchCancelled(ZanWatchError):
+    """The fetch was stopped because the process is stopping. Nothing was fetched, so nothing is recorded."""
+
+    exit_code = 130
+
+
+class _Bounds:
+    """The current request's deadline (one per thread) and the fetcher-wide stop signal, enforced on every
+    socket operation: a server that trickles a byte a second never trips a read timeout, so time is
+    measured for the whole request instead."""
+
+    def __init__(self) -> None:
+        self.cancelled = threading.Event()
+        self._local = threading.local()
+
+    def start(self, seconds: float) -> None:
+        self._local.deadline = time.monotonic() + seconds
+        self._local.expired = False
+        self._local.answered = False
+
+    def answered(self) -> None:
+        self._local.answered = True
+
+    @property
+    def trickled(self) -> bool:
+        """The deadline passed while the server was still sending (a silent server is a plain timeout)."""
+        return bool(getattr(self._local, "expired", False) and getattr(self._local, "answered", False))
+
+    def wait_s(self, timeout: float | None) -> float | None:
+        """How long the next socket wait may last; raises once cancelled or past the deadline."""
+        if self.cancelled.is_set():
+            raise FetchCancelled("fetch cancelled: stopping")
+        deadline = getattr(self._local, "deadline", None)
+        if deadline is None:
+            return timeout
+        left = deadline - time.monotonic()
+        if left <= 0:
+            self._local.expired = True
+            raise httpcore.ReadTimeout("request deadline passed")
+        return left if timeout is None else min(timeout, left)
+
+
+class _BoundedStream(httpcore.NetworkStream):
+    """A socket stream whose reads wait in short slices, checking the deadline and cancellation between."""
+
+    def __init__(self, inner: httpcore.NetworkStream, bounds: _Bounds) -> None:
+        self._inner = inner
+        self._bounds = bounds
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        waited = 0.0
+        while True:
+            allowed = self._bounds.wait_s(None if timeout is None else timeout - waited)
+            started = time.monotonic()
+            try:
+                data = self._inner.read(max_bytes, SLICE_S if allowed is None else min(allowed, SLICE_S))
+            except httpcore.ReadTimeout:
+                waited += time.monotonic() - started
+                if timeout is not None and waited >= timeout:
+                    raise
+            else:
+                self._bounds.answered()
+                return data
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._bounds.wait_s(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, self._bounds.wait_s(timeout))
+        return _BoundedStream(inner, self._bounds)
+
+    def get_extra_info(self, info: str) -> object:
+        return self._inner.get_extra_info(info)
+
+
+class _BoundedBackend(httpcore.SyncBackend):
+    def __init__(self, bounds: _Bounds) -> None:
+        self._bounds = bounds
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = super().connect_tcp(host, port, self._bounds.wait_s(timeout), local_address, socket_options)
+        return _BoundedStream(stream, self._bounds)
+
+
+def _bounded_transport(verify: ssl.SSLContext | bool, bounds: _Bounds) -> httpx.HTTPTransport:
+    """httpx's own transport over a socket backend that enforces `bounds` (httpx has no option for a
+    network backend, so its connection pool is rebuilt with one)."""
+    transport = httpx.HTTPTransport(verify=verify)
+    limits = httpx.Limits()
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=_BoundedBackend(bounds),
+    )
+    return transport
 
 
 def _retryable_status(status: int) -> bool:
@@ -118,8 +242,9 @@ def _ssl_context(ca_bundle: str | None) -> ssl.SSLContext | bool:
 class Fetcher:
     """A sync HTTP client shared by all scrapers; safe to call from several threads.
 
-    `sleep`, `clock` and `rng` are injectable so tests can assert the waits without waiting; `throttle`
-    holds the per-host rate limit and circuit breaker (this process's own unless given).
+    `sleep`, `clock` and `rng` are injectable so tests can assert the waits without waiting (the default
+    sleep ends early when the fetcher is cancelled); `throttle` holds the per-host rate limit and circuit
+    breaker (this process's own unless given).
     """
 
     def __init__(
@@ -127,24 +252,34 @@ class Fetcher:
         politeness: Politeness,
         *,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
         throttle: Throttle | None = None,
     ) -> None:
         self._politeness = politeness
-        self._sleep = sleep
+        self._bounds = _Bounds()
+        self._sleep = sleep or self._wait
         self._rng = rng
         self._throttle = throttle or LocalThrottle(clock)
+        verify = _ssl_context(politeness.ca_bundle)
         self._client = httpx.Client(
-            transport=transport,
-            verify=_ssl_context(politeness.ca_bundle),
+            transport=transport or _bounded_transport(verify, self._bounds),
+            verify=verify,
             timeout=politeness.timeout_s,
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
-            headers={"User-Agent": politeness.user_agent},
+            headers={"User-Agent": politeness.user_agent, "Accept-Encoding": ", ".join(_WBITS)},
             event_hooks={"request": [self._wait_for_slot]},
         )
+
+    def cancel(self) -> None:
+        """Stop every fetch in flight and refuse new ones (FetchCancelled): the process is stopping."""
+        self._bounds.cancelled.set()
+
+    def _wait(self, seconds: float) -> None:
+        if self._bounds.cancelled.wait(seconds):
+            raise FetchCancelled("fetch cancelled: stopping")
 
     def get(
         self,
@@ -168,7 +303,7 @@ class Fetcher:
         if last_modified:
             request_headers["If-Modified-Since"] = last_modified
         try:
-            reply = self._send(url, request_headers)
+            reply, body = self._send(url, request_headers)
         except HttpFetchError as exc:
             if exc.retryable:
                 self._record(host, failed=True)
@@ -179,26 +314,38 @@ class Fetcher:
         return Response(
             url=str(reply.url),
             status=reply.status_code,
-            body=b"" if not_modified else reply.content,
+            body=b"" if not_modified else body,
             headers=response_headers,
             etag=response_headers.get("etag", etag if not_modified else None),
             last_modified=response_headers.get("last-modified", last_modified if not_modified else None),
             not_modified=not_modified,
         )
 
-    def _send(self, url: str, headers: dict[str, str]) -> httpx.Response:
-        """One logical GET: retries transient failures, returns a 2xx or 304 reply, raises otherwise."""
+    def _send(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
+        """One logical GET: retries transient failures, returns a 2xx or 304 reply and its decoded body,
+        raises otherwise. A server still sending when the deadline passes is not retried: it is reachable
+        but too slow, and trying again would only multiply the wait."""
         attempts = self._politeness.retries + 1
         for attempt in range(attempts):
             status: int | None = None
             retry_after: float | None = None
             try:
-                reply = self._client.get(url, headers=headers)
+                with self._client.stream("GET", url, headers=headers) as reply:
+                    status = reply.status_code
+                    ok = 200 <= status < 300 or status == 304
+                    body = self._read_body(reply, url) if ok else b""
             except httpx.TooManyRedirects:
                 raise HttpFetchError(
                     f"GET {url}: redirect loop or more than {MAX_REDIRECTS} redirects; check the URL", url=url
                 ) from None
             except _TRANSIENT_ERRORS as exc:
+                if self._bounds.trickled:
+                    raise HttpFetchError(
+                        f"GET {url}: no complete answer within {self._politeness.timeout_s:g} s "
+                        "(politeness.timeout_s); the server is too slow, try later",
+                        url=url,
+                        retryable=True,
+                    ) from None
                 if _tls_verification_failed(exc):
                     raise HttpFetchError(
                         f"GET {url}: TLS certificate verification failed ({_one_line(exc)}); set "
@@ -213,9 +360,8 @@ class Fetcher:
             except httpx.HTTPError as exc:
                 raise HttpFetchError(f"GET {url}: {_one_line(exc)}; check the URL", url=url) from None
             else:
-                status = reply.status_code
-                if 200 <= status < 300 or status == 304:
-                    return reply
+                if ok:
+                    return reply, body
                 if not _retryable_status(status):
                     raise HttpFetchError(
                         f"GET {url}: HTTP {status} (not retried); check the document id or URL",
@@ -236,6 +382,42 @@ class Fetcher:
             retryable=True,
         )
 
+    def _read_body(self, reply: httpx.Response, url: str) -> bytes:
+        """The decoded body, refused as soon as it grows past the limit (before it is all in memory)."""
+        limit = self._politeness.max_body_mib * MIB
+        too_big = HttpFetchError(
+            f"GET {url}: the answer is larger than {self._politeness.max_body_mib} MiB once decoded; "
+            "refused (raise politeness.max_body_mib if a real document is that large)",
+            url=url,
+        )
+        encoding = reply.headers.get("content-encoding", "identity").strip().lower() or "identity"
+        chunks: Iterable[bytes] = reply.iter_raw()
+        if reply.is_stream_consumed:  # built in memory (httpx.MockTransport): already read and decoded
+            chunks, encoding = [reply.content], "identity"
+        if encoding not in _WBITS:
+            raise HttpFetchError(f"GET {url}: unsupported Content-Encoding {encoding!r}", url=url)
+        if encoding == "identity" and int(reply.headers.get("content-length", "0") or 0) > limit:
+            raise too_big
+        inflater = zlib.decompressobj(_WBITS[encoding]) if _WBITS[encoding] else None
+        body = bytearray()
+        try:
+            for raw in chunks:
+                pending = raw
+                while pending:
+                    if inflater is None:
+                        body += pending
+                        pending = b""
+                    else:
+                        body += inflater.decompress(pending, limit - len(body) + 1)
+                        pending = inflater.unconsumed_tail
+                    if len(body) > limit:
+                        raise too_big
+            if inflater is not None and not inflater.eof:
+                raise zlib.error("it ends early")
+        except zlib.error as exc:
+            raise HttpFetchError(f"GET {url}: the {encoding} body is corrupt ({exc})", url=url) from None
+        return bytes(body)
+
     def _backoff_s(self, attempt: int) -> float:
         """Exponential backoff with full jitter, so many clients do not retry in lock-step."""
         p = self._politeness
@@ -246,11 +428,10 @@ class Fetcher:
         redirects included."""
         host = request.url.host
         rate = self._politeness.rate_for(host)
-        if rate <= 0:
-            raise ConfigError(f"politeness.rate_per_host: {host} must be above 0 requests per second")
         wait = self._throttle.reserve(host, 1.0 / rate)
         if wait > 0:
             self._sleep(wait)
+        self._bounds.start(self._politeness.timeout_s)
 
     def _check_circuit(self, url: str, host: str) -> None:
         circuit = self._throttle.circuit(host)

@@ -479,6 +479,7 @@ def save_changes(
             similarity=c.similarity,
             ops=json.dumps(c.ops, ensure_ascii=False),
             amendments=json.dumps([a.to_dict() for a in c.amendments], ensure_ascii=False),
+            pairs=json.dumps([(a.eid, b.eid, a.num, b.num) for a, b in c.pairs], ensure_ascii=False),
         )
         session.add(row)
         session.flush()

@@ -141,6 +141,8 @@ class Change(SQLModel, table=True):
     similarity: float = 0.0
     ops: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
     amendments: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    pairs: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    """JSON: for a run of articles renumbered alike, every (old_eid, new_eid, old_num, new_num)."""
 
 
 class Flag(SQLModel, table=True):

@@ -357,11 +357,43 @@ def diff_documents(old: Document, new: Document, *, timeout_s: float = 1.0) -> l
     A repealed article appears where it stood in the old document. Footnotes alone are no change; those
     that are new on the new side explain the change through `Change.amendments`.
     """
-    return [
-        _change(a, b, score, timeout_s)
-        for a, b, score in align(old.articles(), new.articles())
-        if not (a and b and a.eid == b.eid and a.num == b.num and _same_content(a, b))
-    ]
+    return _runs(
+        [
+            _change(a, b, score, timeout_s)
+            for a, b, score in align(old.articles(), new.articles())
+            if not (a and b and a.eid == b.eid and a.num == b.num and _same_content(a, b))
+        ]
+    )
+
+
+def _runs(changes: list[Change]) -> list[Change]:
+    """Consecutive unchanged articles renumbered by the same shift (10–16 → 11–17) become one change."""
+    out: list[Change] = []
+    for change in changes:
+        last = out[-1] if out else None
+        if last and _shifted_alike(last, change):
+            if not last.pairs:
+                assert last.old and last.new
+                last.pairs, last.ops = [(last.old, last.new)], []
+            assert change.old and change.new
+            last.pairs.append((change.old, change.new))
+        else:
+            out.append(change)
+    return out
+
+
+def _shifted_alike(run: Change, change: Change) -> bool:
+    """Whether `change` continues `run`: both untouched renumberings, numbers one up on both sides."""
+    if not all(
+        c.kind == "renumbered" and c.old and c.new and _same_content(c.old, c.new) for c in (run, change)
+    ):
+        return False
+    last_old, last_new = run.pairs[-1] if run.pairs else (run.old, run.new)
+    nums = (last_old.num, last_new.num, change.old.num, change.new.num)  # type: ignore[union-attr]
+    if not all(n.isdigit() for n in nums):
+        return False
+    a, b, c, d = map(int, nums)
+    return c == a + 1 and d == b + 1
 
 
 def _change(old: Provision | None, new: Provision | None, score: float, timeout_s: float) -> Change:

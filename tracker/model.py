@@ -228,6 +228,9 @@ class Change:
     similarity: float = 0.0
     ops: list[Op] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
+    pairs: list[tuple[Provision, Provision]] = field(default_factory=list)
+    """For a run of unchanged articles renumbered alike (10–16 → 11–17): every pair, first to last.
+    `old` and `new` are then the first pair, and there are no ops: no word changed."""
 
     @property
     def eid(self) -> str:

@@ -143,20 +143,12 @@ class Planner:
         """Queue every enabled source whose last check is older than the interval and that is not waiting
         or running already; return how many were queued."""
         due = await asyncio.to_thread(self._due_checks)
-        check_task = self._task("check")
-        batch = [
-            check_task.configure(lock=check_lock(k, lang), queueing_lock=check_lock(k, lang)).make_new_job(
-                key=k, language=lang
-            )
-            for k, lang in due
-        ]
-        for start in range(0, len(batch), DEFER_BATCH):
-            await self._defer_batch(batch[start : start + DEFER_BATCH])
+        await defer_checks(self.app, due)
         if self.settings.drafts.keywords and due_drafts(self.db, self.timing):
             await self._defer_once(self._task("drafts").configure(lock="drafts", queueing_lock="drafts"))
-        if batch:
-            log.info("queued %d checks", len(batch))
-        return len(batch)
+        if due:
+            log.info("queued %d checks", len(due))
+        return len(due)
 
     def _due_checks(self) -> list[tuple[str, str]]:
         with self.db.transaction() as session:
@@ -186,21 +178,33 @@ class Planner:
     def _task(self, name: str) -> procrastinate.tasks.Task[Any, Any, Any]:
         return self.app.tasks[f"zanwatch:{name}"]
 
-    async def _defer_batch(self, batch: list[jobs.Job]) -> None:
-        try:
-            await self.app.job_manager.batch_defer_jobs_async(batch)
-        except exceptions.AlreadyEnqueued:  # another scheduler was faster for some: queue the rest alone
-            for job in batch:
-                try:
-                    await self.app.job_manager.defer_job_async(job)
-                except exceptions.AlreadyEnqueued:
-                    pass
-
     async def _defer_once(self, deferrer: jobs.JobDeferrer, **kwargs: Any) -> None:
         try:
             await deferrer.defer_async(**kwargs)
         except exceptions.AlreadyEnqueued:
             pass
+
+
+async def defer_checks(app: procrastinate.App, sources: list[tuple[str, str]]) -> None:
+    """Queue a check of each (key, language), each under its document's lock; a source already waiting
+    in the queue is skipped (its queueing lock refuses a second copy)."""
+    task = app.tasks["zanwatch:check"]
+    batch = [
+        task.configure(lock=check_lock(k, lang), queueing_lock=check_lock(k, lang)).make_new_job(
+            key=k, language=lang
+        )
+        for k, lang in sources
+    ]
+    for start in range(0, len(batch), DEFER_BATCH):
+        chunk = batch[start : start + DEFER_BATCH]
+        try:
+            await app.job_manager.batch_defer_jobs_async(chunk)
+        except exceptions.AlreadyEnqueued:  # some are waiting already: queue the others one by one
+            for job in chunk:
+                try:
+                    await app.job_manager.defer_job_async(job)
+                except exceptions.AlreadyEnqueued:
+                    pass
 
 
 def _since(timing: Timing) -> datetime:

@@ -1,8 +1,8 @@
 """A real HTTP server on 127.0.0.1 that replays recorded pages, for tests and the offline demo.
 
 Faults are replies too, so the real fetcher meets them over a real socket: a 503 or 429 with Retry-After,
-a hang longer than the client's timeout, a connection reset, a connection closed without an answer, a body
-cut short, and a redirect loop (two routes that redirect to each other).
+a hang longer than the client's timeout, a body trickled a byte at a time, a connection reset, a connection
+closed without an answer, a body cut short, and a redirect loop (two routes that redirect to each other).
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ Fault = Literal["reset", "close", "truncate"]
 class Reply:
     """One answer. A `str` body is sent as UTF-8; pass bytes to serve another (or a wrong) charset.
 
-    `delay_s` waits before answering (a hang); `fault` replaces the answer: "reset" sends a TCP RST,
-    "close" hangs up without a word, "truncate" sends half the body under the full Content-Length.
-    A 200 gets an ETag (sha256 of the body) unless `headers` sets one, and a 304 when If-None-Match matches.
+    `delay_s` waits before answering (a hang); `trickle_s` sends the body a byte per `trickle_s` seconds
+    (a server that never quite stalls, so no read timeout fires); `fault` replaces the answer: "reset"
+    sends a TCP RST, "close" hangs up without a word, "truncate" sends half the body under the full
+    Content-Length. A 200 gets an ETag (sha256 of the body) unless `headers` sets one, and a 304 when
+    If-None-Match matches.
     """
 
     body: bytes | str = b""
@@ -37,6 +39,7 @@ class Reply:
     headers: Mapping[str, str] | None = None
     content_type: str = "text/html; charset=utf-8"
     delay_s: float = 0.0
+    trickle_s: float = 0.0
     fault: Fault | None = None
 
     @property
@@ -110,7 +113,13 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.fault == "truncate":
             self.close_connection = True
             body = body[: len(body) // 2]
-        if send_body:
+        if send_body and reply.trickle_s:
+            for i in range(len(body)):
+                if replay._stopping.wait(reply.trickle_s):
+                    return
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+        elif send_body:
             self.wfile.write(body)
 
 

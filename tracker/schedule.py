@@ -115,8 +115,10 @@ class Daemon:
         self.scheduler.start()
 
     def stop(self) -> None:
-        """Finish the job that is running (its transaction commits or rolls back whole), skip the rest."""
+        """Cancel fetches in flight (nothing is written before a body is complete, so nothing is lost), let
+        the running job finish its transaction, skip the rest."""
         self.stopping.set()
+        self.work.cancel()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         self.work.close()

@@ -52,5 +52,9 @@ class Work:
         summary = digests.send_digests(self.settings, self.db, period=period)
         log.info("digest %s: %d sent, %d failed", period, summary.sent, summary.failed)
 
+    def cancel(self) -> None:
+        """Stop fetches in flight: the process is stopping (a half-read page is simply not recorded)."""
+        self.checker.fetcher.cancel()
+
     def close(self) -> None:
         self.checker.fetcher.close()

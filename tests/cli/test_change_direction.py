@@ -142,3 +142,57 @@ def test_the_rewritten_speech_article_pairs_and_keeps_its_censorship_ban(cli, tm
     rules = {f["rule_id"]: f["direction"] for f in speech["flags"]}
     assert "censorship" not in rules
     assert rules["limitation-clauses"] == "restricts"
+
+
+TAX = "Налоговый кодекс\n\nСтатья 56. Уведомление\n\n1. {}\n"
+POLLS = (
+    "Получатели иностранных денег сообщают о проведении опросов общественного мнения и оказании "
+    "юридической помощи."
+)
+CONSTITUTION_ONLY = """
+[themes]
+international_law = "Treaties"
+
+[[rule]]
+id = "sovereignty"
+theme = "international_law"
+severity = "high"
+effect = "safeguard"
+description = "Only in the Constitution."
+documents = ["adilet:K950001000_"]
+patterns.rus = ['суверенитет\\w*']
+[[rule.example]]
+lang = "rus"
+text = "Суверенитет распространяется на всю территорию."
+match = true
+[[rule.example]]
+lang = "rus"
+text = "Территория едина."
+match = false
+"""
+
+
+def test_compare_applies_tag_and_document_scoped_rules_when_asked(cli, tmp_path: Path) -> None:
+    old, new = _files(tmp_path, TAX.format("Порядок определяется законом."), TAX.format(POLLS))
+    scoped = "reporting-activities"  # tagged ngo, tax, charity: polls are everyday words elsewhere
+    assert scoped not in {f["rule_id"] for f in _flags(cli, old, new)}
+    assert scoped in {f["rule_id"] for f in _flags(cli, old, new, "--tags", "tax,ngo")}
+    assert scoped not in {f["rule_id"] for f in _flags(cli, old, new, "--tags", "media")}
+    bad = cli("compare", old, new, "--tags", "weather")
+    assert bad.code == 2 and bad.err.count("\n") == 1 and "unknown tag 'weather'" in bad.err
+    assert cli("compare", old, new, "--document", "nonsense").code == 2
+
+
+def test_compare_applies_document_scoped_rules_to_the_named_document(cli, tmp_path: Path) -> None:
+    (tmp_path / "pack.toml").write_text(CONSTITUTION_ONLY, encoding="utf-8")
+    (tmp_path / "config.toml").write_text(
+        f'[rules]\npacks = ["{tmp_path / "pack.toml"}"]\n', encoding="utf-8"
+    )
+    head = "Конституция\n\nСтатья 2\n\n"
+    old, new = _files(tmp_path, head + "1. Территория едина.\n", head + "1. Суверенитет Республики един.\n")
+    config = ("--config", str(tmp_path / "config.toml"))
+    plain = json.loads(cli(*config, "compare", old, new, "--format", "json").out)["changes"]
+    assert plain[0]["flags"] == []
+    scoped = cli(*config, "compare", old, new, "--format", "json", "--document", "adilet:K950001000_")
+    [flag] = json.loads(scoped.out)["changes"][0]["flags"]
+    assert (flag["rule_id"], flag["direction"]) == ("sovereignty", "relaxes")

@@ -21,7 +21,7 @@ from storage import subscribers, watchlist
 from storage.db import Database
 from tracker.model import Watch
 from tracker.notify.subscribers import new_subscriber
-from tracker.replay import ReplayServer
+from tracker.replay import ReplayServer, Reply
 
 ADILET = Path(__file__).resolve().parents[1] / "fixtures" / "adilet"
 KEY = "adilet:Z950002592_"
@@ -78,7 +78,7 @@ def wait_for(what: str, condition: Callable[[], bool], timeout_s: float = 20.0) 
         time.sleep(0.2)
 
 
-def config_for(tmp_path: Path, site: ReplayServer) -> Path:
+def config_for(tmp_path: Path, site: ReplayServer, timeout_s: float = 2.0) -> Path:
     path = tmp_path / "zanwatch.toml"
     path.write_text(
         f"""
@@ -86,7 +86,7 @@ def config_for(tmp_path: Path, site: ReplayServer) -> Path:
 adilet_base_url = "{site.url}"
 adilet_api_url = "{site.url}"
 [politeness]
-timeout_s = 2.0
+timeout_s = {timeout_s}
 retries = 1
 backoff_base_s = 0.0
 [politeness.rate_per_host]
@@ -144,3 +144,31 @@ def test_run_records_delivers_and_stops_cleanly_on_sigterm(
     assert receiver.types == stored  # each event once, in order, though checks ran every second
     assert len(delivered) == 3
     assert "Traceback" not in err
+
+
+def test_sigterm_stops_run_within_seconds_while_a_fetch_trickles(
+    tmp_path: Path, db: Database, db_url: str
+) -> None:
+    """The page trickles in a byte every 0.2 s (an hour's worth) under a 10-minute timeout: SIGTERM still
+    ends `run` at once, and the half-read page leaves no trace."""
+    with db.transaction() as session:
+        watchlist.add(session, Watch(KEY, "Referendum law", ("rus",), ("constitution",)))
+    with ReplayServer() as site:
+        site.sequence(PATH, [Reply(REAL, trickle_s=0.2)])
+        args = ["--config", str(config_for(tmp_path, site, timeout_s=600.0)), "--db", db_url, "run"]
+        daemon = subprocess.Popen(
+            [str(ZANWATCH), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            wait_for("the fetch to start", lambda: bool(site.requests))
+            daemon.send_signal(signal.SIGTERM)
+            out, err = daemon.communicate(timeout=10)
+        finally:
+            if daemon.poll() is None:
+                daemon.kill()
+                daemon.communicate()
+    assert daemon.returncode == 0, err
+    assert "Stopped." in out and "Traceback" not in err
+    with db.transaction() as session:
+        assert session.exec(select(m.Snapshot)).all() == []
+        assert [h.consecutive_failures for h in session.exec(select(m.SourceHealth))] in ([], [0])

@@ -87,14 +87,16 @@ def test_renumbering_one_article_is_one_renumbered_change(seed, n, data):
 
 
 @given(st.integers(0, 2**32), st.integers(1, 40))
-def test_all_articles_shifted_by_one_are_all_renumbered(seed, n):
+def test_all_articles_shifted_by_one_are_one_renumbering(seed, n):
     rng = random.Random(seed)
     texts = [random_text(rng, rng.randint(10, 60)) for _ in range(n)]
     changes = diff_documents(
         document(*numbered_articles(texts)), document(*numbered_articles(texts, first=2))
     )
-    assert [c.kind for c in changes] == ["renumbered"] * n
-    assert [(c.old.num, c.new.num) for c in changes] == [(str(k), str(k + 1)) for k in range(1, n + 1)]
+    [change] = changes
+    assert (change.kind, change.old.num, change.new.num) == ("renumbered", "1", "2")
+    expected = [(str(k), str(k + 1)) for k in range(1, n + 1)] if n > 1 else []
+    assert [(a.num, b.num) for a, b in change.pairs] == expected
 
 
 @given(st.integers(0, 2**32), st.integers(1, 20), st.data())

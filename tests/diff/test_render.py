@@ -105,6 +105,7 @@ def test_json_has_the_documented_shape_with_iso_dates(changes):
         "ops",
         "amendments",
         "flags",
+        "pairs",
     }
     assert inserted | {"amendments": None, "flags": None} == {
         "kind": "inserted",
@@ -117,6 +118,7 @@ def test_json_has_the_documented_shape_with_iso_dates(changes):
         "ops": [["+", "Раскрытие\nОрганизации раскрывают получение средств из иностранных источников."]],
         "amendments": None,
         "flags": None,
+        "pairs": [],
     }
     assert inserted["amendments"] == [
         {

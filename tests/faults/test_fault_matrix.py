@@ -5,6 +5,7 @@ source is marked degraded once after N failures in a row, and the next good answ
 from __future__ import annotations
 
 import dataclasses
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,8 +81,15 @@ def half(page: str) -> str:
     return page[: len(page) // 2]
 
 
+def gzip_bomb(mib: int) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return b"".join(packer.compress(bytes(1 << 20)) for _ in range(mib)) + packer.flush()
+
+
 FAULTS = {
     "timeout": [Reply(EDITED, delay_s=1.5)],
+    "trickle past the deadline": [Reply(EDITED, trickle_s=0.05)],
+    "gzip bomb": [Reply(gzip_bomb(100), headers={"Content-Encoding": "gzip"})],
     "connection reset": [Reply(fault="reset")],
     "closed without an answer": [Reply(fault="close")],
     "429 with Retry-After": [Reply("slow down", status=429, headers={"Retry-After": "0"})],

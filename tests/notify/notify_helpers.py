@@ -150,5 +150,6 @@ def change(
         "ops": [["=", "Организации обязаны"], ["+", "ежеквартально"], ["-", "ежегодно"], ["=", "сообщать."]],
         "amendments": [],
         "flags": [flag()] if flags is None else flags,
+        "pairs": [],
         **kw,
     }

@@ -39,7 +39,8 @@ def run(
 
     cfg = settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # A job still running at its next turn is skipped by design (max_instances=1): not worth a warning.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     daemon = Daemon(cfg, database(), timing=timing(cfg, interval_seconds, delivery_seconds))
     stop = threading.Event()

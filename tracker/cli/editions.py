@@ -11,12 +11,13 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from storage import editions
+from storage import editions, watchlist
 from tracker.cli.app import app, console, database, settings
 from tracker.diff import diff_documents
-from tracker.errors import InputError
-from tracker.keys import check_languages, parse_key
+from tracker.errors import InputError, NotFound
+from tracker.keys import check_languages, check_tags, parse_key
 from tracker.model import Change, Document, EditionInfo
+from tracker.notify.subscribers import split_list
 from tracker.render import Side
 from tracker.render import html as render_html
 from tracker.render import json as render_json
@@ -66,9 +67,25 @@ def _only_article(changes: list[Change], num: str | None) -> list[Change]:
     return [c for c in changes if num in {c.old.num if c.old else None, c.new.num if c.new else None}]
 
 
-def _flagged(changes: list[Change], key: str, language: str) -> list[Change]:
-    load_rules(settings().rules.packs).apply(changes, document_key=key, language=language)
+def _flagged(
+    changes: list[Change], key: str, language: str, tags: tuple[str, ...] | None = None
+) -> list[Change]:
+    """Flags from the configured packs; document- and tag-scoped rules see `key` and `tags` (by default
+    the watch list's tags for a watched key)."""
+    if tags is None:
+        tags = _watched_tags(key)
+    load_rules(settings().rules.packs).apply(changes, document_key=key, language=language, tags=tags)
     return changes
+
+
+def _watched_tags(key: str) -> tuple[str, ...]:
+    if not key:
+        return ()
+    with database().transaction() as session:
+        try:
+            return watchlist.get(session, key).tags
+        except NotFound:
+            return ()
 
 
 def emit(changes: list[Change], from_side: Side, to_side: Side, fmt: str, output: Path | None) -> None:
@@ -223,12 +240,18 @@ def compare(
     fmt: str = typer.Option("term", "--format", help="term, html, md or json."),
     output: Path = typer.Option(None, "--output"),
     lang: str = typer.Option("rus", "--lang"),
+    tags: str = typer.Option(None, "--tags", help="Apply tag-scoped rules as for a document tagged T,…"),
+    document: str = typer.Option(None, "--document", help="Apply rules scoped to this document KEY."),
 ) -> None:
     """Compare two texts article by article, even two different documents (renumbering is recognised)."""
     language = _language(lang)
+    if document:
+        parse_key(document)
     old, old_side, _ = _compared(a, language)
     new, new_side, key = _compared(b, language)
-    changes = _flagged(diff_documents(old, new), key, language)
+    key = document or key
+    chosen = check_tags(split_list(tags)) if tags is not None else None
+    changes = _flagged(diff_documents(old, new), key, language, chosen)
     emit(changes, old_side, new_side, fmt, output)
 
 

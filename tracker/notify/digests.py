@@ -40,6 +40,7 @@ from tracker.model import Op
 from tracker.notify.subscribers import matches, relevant_flags
 from tracker.render import marked_words, shortened
 from tracker.rules import load_rules
+from tracker.web import links
 
 CHANNEL = "email"
 SEVERITY_COLOURS = {"critical": "#7f1d1d", "high": "#b91c1c", "medium": "#c2410c", "low": "#a16207"}
@@ -87,6 +88,8 @@ class ChangeView:
     acts: list[ActView]
     direction: str
     """The change's worst direction: "restricts" beats "neutral" beats "relaxes"; "" when nothing fired."""
+    web_url: str
+    """The change on the web view's redline of its edition."""
 
 
 @dataclass(frozen=True)
@@ -266,7 +269,14 @@ def build(
         if p["type"] == "edition.created" and p["edition"].get("date"):
             law.editions.append(words.format_iso(p["edition"]["date"]))
         elif p["type"] == "provision.changed":
-            law.changes.append(words.change(p["change"], sub, settings.public_url, doc))
+            web = links.edition(
+                settings.web.public_url,
+                doc["key"],
+                doc.get("language") or "rus",
+                p["edition_seq"],
+                p["change"].get("new_eid") or p["change"].get("old_eid"),
+            )
+            law.changes.append(words.change(p["change"], sub, settings.public_url, doc, web))
         elif p["type"] == "amendment.announced":
             law.announced.append(words.announced(p["eid"], p["amendment"], settings.public_url, doc))
         elif p["type"] == "amendment.in_force_soon":
@@ -426,7 +436,9 @@ class _Words:
     def format_iso(self, value: str | None) -> str:
         return format_date(date.fromisoformat(value[:10]), self.language) if value else ""
 
-    def change(self, c: dict[str, Any], sub: Subscriber, public_url: str, doc: dict[str, Any]) -> ChangeView:
+    def change(
+        self, c: dict[str, Any], sub: Subscriber, public_url: str, doc: dict[str, Any], web_url: str
+    ) -> ChangeView:
         _ = self._
         old, new = c.get("old_eid"), c.get("new_eid")
         label = eid_label(new or old or "", self.language)
@@ -448,6 +460,7 @@ class _Words:
             flags=flags,
             acts=[self.act(a, public_url, doc) for a in c.get("amendments", []) if a],
             direction=min((f.direction for f in flags), key=_DIRECTION_RANK.index, default=""),
+            web_url=web_url,
         )
 
     def flag(self, f: dict[str, Any]) -> FlagView:

@@ -28,6 +28,7 @@ OPERATOR_TYPES = ("source.degraded", "subscriber.disabled")
 
 _DOCUMENT_FIELDS = ("key", "title", "language", "url")
 _CHANGE_FIELDS = ("kind", "old_eid", "new_eid", "old_num", "new_num", "heading", "similarity")
+_PAIR_FIELDS = ("old_eid", "new_eid", "old_num", "new_num")
 _AMENDMENT_FIELDS = ("kind", "scheduled", "text", "act_id", "act_number", "act_date", "in_force", "effective")
 _ACT_FIELDS = ("id", "source_id", "number", "adopted", "title", "url", "published")
 _FLAG_FIELDS = (
@@ -74,6 +75,7 @@ def provision_changed(
     body["ops"] = [[op, text] for op, text in change.get("ops", [])]
     body["amendments"] = [_amendment(a) for a in change.get("amendments", [])]
     body["flags"] = [_pick(f, _FLAG_FIELDS) for f in change.get("flags", [])]
+    body["pairs"] = [_pick(p, _PAIR_FIELDS) for p in change.get("pairs", [])]
     return _payload("provision.changed", document, occurred_at, edition_seq=edition_seq, change=body)
 
 

@@ -23,6 +23,8 @@ _UNIT_NAMES = {
     "kaz": {"article": "{}-бап", "point": "{}-тармақ", "preamble": "Преамбула"},
     "eng": {"article": "Article {}", "point": "Point {}", "preamble": "Preamble"},
 }
+_RUN_NAMES = {"rus": "Статьи {}", "kaz": "{}-баптар", "eng": "Articles {}"}
+"""A run of renumbered articles, named by both ranges."""
 _OP_SIDES = {"+": ("inserted", "any"), "-": ("deleted", "any")}
 
 
@@ -50,10 +52,20 @@ def provision_name(provision: Provision, language: str = "rus") -> str:
 
 
 def change_name(change: Change, language: str = "rus") -> str:
-    """'Статья 5', or 'Статья 5 → Статья 6' for a renumbered article."""
+    """'Статья 5', 'Статья 5 → Статья 6' for a renumbered article, 'Статьи 10–16 → 11–17' for a run."""
+    if change.pairs:
+        (first_old, first_new), (last_old, last_new) = change.pairs[0], change.pairs[-1]
+        pattern = _RUN_NAMES.get(language, _RUN_NAMES["rus"])
+        olds, news = f"{first_old.num}–{last_old.num}", f"{first_new.num}–{last_new.num}"
+        return pattern.format(f"{olds} → {news}")
     if change.kind == "renumbered" and change.old and change.new:
         return f"{provision_name(change.old, language)} → {provision_name(change.new, language)}"
     return provision_name(change.new or change.old, language)  # type: ignore[arg-type]
+
+
+def run_note(change: Change) -> str:
+    """'7 articles renumbered alike, text unchanged' for a run (see `Change.pairs`), else ''."""
+    return f"{len(change.pairs)} articles renumbered alike, text unchanged" if change.pairs else ""
 
 
 def describe_amendment(a: Amendment) -> str:

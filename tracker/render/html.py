@@ -16,6 +16,7 @@ from tracker.render import (
     describe_amendment,
     direction_note,
     highlighted,
+    run_note,
     shortened,
 )
 
@@ -66,7 +67,8 @@ def render_change(change: Change, *, language: str = "rus", context: int | None 
         items = "".join(f"<li>{escape(describe_amendment(a))}</li>" for a in change.amendments)
         style = "margin:0 0 8px;padding-left:18px;color:#57606a;font-size:13px"
         parts.append(f'<ul style="{style}">{items}</ul>')
-    parts.append(f'<p style="margin:0;line-height:1.5;white-space:pre-wrap">{_redline(change, context)}</p>')
+    body = escape(run_note(change)) if change.pairs else _redline(change, context)
+    parts.append(f'<p style="margin:0;line-height:1.5;white-space:pre-wrap">{body}</p>')
     if change.flags:
         items = "".join(_flag_item(f) for f in change.flags)
         parts.append(f'<ul style="margin:8px 0 0;padding-left:18px;font-size:14px">{items}</ul>')

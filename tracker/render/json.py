@@ -36,6 +36,9 @@ def change_to_dict(change: Change) -> dict[str, Any]:
         "ops": [[op, text] for op, text in change.ops],
         "amendments": [a.to_dict() for a in change.amendments],
         "flags": [f.to_dict() for f in change.flags],
+        "pairs": [
+            {"old_eid": a.eid, "new_eid": b.eid, "old_num": a.num, "new_num": b.num} for a, b in change.pairs
+        ],
     }
 
 

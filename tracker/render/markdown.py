@@ -18,6 +18,7 @@ from tracker.render import (
     describe_amendment,
     direction_note,
     highlighted,
+    run_note,
     shortened,
 )
 
@@ -53,7 +54,7 @@ def change_markdown(change: Change, *, language: str = "rus", context: int | Non
     lines += [f"- {_text(describe_amendment(a))}" for a in change.amendments]
     if change.amendments:
         lines.append("")
-    lines.append(_redline(change, context))
+    lines.append(_text(run_note(change)) if change.pairs else _redline(change, context))
     if change.flags:
         lines.append("")
     for f in change.flags:

@@ -17,6 +17,7 @@ from tracker.render import (
     describe_amendment,
     direction_note,
     highlighted,
+    run_note,
     shortened,
 )
 
@@ -58,6 +59,8 @@ def change_text(change: Change, *, language: str = "rus", context: int | None = 
     out.append("]\n", style=_KIND_STYLES.get(change.kind, ""))
     for amendment in change.amendments:
         out.append(f"  ↳ {describe_amendment(amendment)}\n", style="dim")
+    if change.pairs:
+        out.append(run_note(change), style="dim")
     for op, text in shortened(change.ops, context):
         for piece, matched in highlighted(op, text, change.flags):
             style = _OP_STYLES[op]
