@@ -277,6 +277,64 @@ class ActTarget(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class Draft(SQLModel, table=True):
+    """A draft followed from its first word to law: one row however many sources show the same text."""
+
+    __tablename__ = "draft"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    stage: str = Field(max_length=24)
+    stage_key: str = Field(default="", max_length=64)
+    """The source whose status set the stage: only it may move the draft back."""
+    source_status: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    developer: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    deadline: date | None = None
+    moved_on: date
+    stale_noted_on: date | None = None
+    """The `moved_on` a `draft.stale` was sent for: one per stall."""
+    act_key: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DraftSource(SQLModel, table=True):
+    """One place a draft appears (a portal card `legalacts:ID`, a bill `mazhilis:ID`), in its own words."""
+
+    __tablename__ = "draft_source"
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    key: str = Field(unique=True, max_length=64)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    stage: str = Field(max_length=24)
+    url: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class DraftStage(SQLModel, table=True):
+    """The draft's timeline: a row each time its stage, or the status that set it, moved."""
+
+    __tablename__ = "draft_stage"
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    day: date
+    stage: str = Field(max_length=24)
+    source_status: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    source_key: str = Field(default="", max_length=64)
+
+
+class Initiative(SQLModel, table=True):
+    """An announced initiative with no text yet; a draft is linked to it once one appears."""
+
+    __tablename__ = "initiative"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    tags: str = Field(default="", max_length=256)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_on: date
+    draft_id: int | None = Field(default=None, foreign_key="draft.id")
+    reminded_on: date | None = None
+
+
 class HostThrottle(SQLModel, table=True):
     """A host's politeness state shared by every worker of a cluster (PostgreSQL): the next free request
     slot of its rate limit and its circuit breaker. Times are the database server's clock."""

@@ -1,8 +1,9 @@
-"""Drafts on the legalacts.egov.kz portal, and drafts that experts receive as files.
+"""Following drafts: on the legalacts.egov.kz portal, in parliament, and as files experts receive.
 
-A draft is the document `legalacts:<id>`: each version is recorded through the same `Recorder` as an
-adilet edition, so versions diff article by article and are flagged like laws. What was announced is read
-back from the outbox, so following is idempotent without extra state: `draft.published` once per draft,
+A portal draft's text is the document `legalacts:<id>`: each version is recorded through the same `Recorder`
+as an adilet edition, so versions diff article by article and are flagged like laws. Every source's
+sighting goes to `tracker.stages`, which keeps one draft per text and announces its moves. What was
+announced is read back from the outbox, so following is idempotent: `draft.published` once per draft,
 `draft.deadline_approaching` once per draft and deadline (an extended deadline is warned about again).
 """
 
@@ -18,15 +19,18 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from scrapers import files
+from scrapers import files, legalacts
 from scrapers.legalacts import DraftCard, DraftSummary, LegalactsSource, PageFetcher, card_url, draft_page
+from scrapers.parliament import Bill, BillSource
 from storage import editions, health
 from storage import events as outbox
 from storage.db import Database
-from tracker import structure
+from tracker import stages, structure
 from tracker.config import Settings
 from tracker.errors import ParseError, ZanWatchError
 from tracker.keys import check_languages, parse_key
+from tracker.model import Sighting
+from tracker.normalize import normalize
 from tracker.notify import events
 from tracker.pipeline import CheckResult, Recorder, polite_fetcher
 
@@ -36,6 +40,9 @@ LANGUAGE = "rus"
 """Drafts are read in Russian (`egovLang=ru`), the language the portal fills most completely."""
 LIST_KEY = "legalacts:list"
 """The health row of the portal's list pages: a failing list degrades like a failing document."""
+BILL_PAGES = 10
+BILL_PAGE_SIZE = 50
+"""Parliament's register is read newest first, up to this many bills a pass."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,9 @@ class DraftFollower:
             self._failed(key, str(exc))
             return DraftResult(key, "error", reason=str(exc))
         with self.db.transaction() as session:
+            draft = _draft(versions[-1][0], self.source.base_url) if versions else _listed(summary)
+            observed = stages.observe(session, _sighting(key, draft), self.today())
+            draft.update(stage=observed.draft.stage, draft_id=observed.draft.id)
             result = None
             for card, paragraphs in versions:
                 doc = structure.build(draft_page(card, paragraphs, LANGUAGE))
@@ -109,9 +119,11 @@ class DraftFollower:
                     origin="draft",
                     edition_date=card.created,
                     notify=card is versions[-1][0],
+                    draft=draft,
                 )
-            draft = _draft(versions[-1][0], self.source.base_url) if versions else _listed(summary)
-            announced = self._announce(session, key, draft)
+            if result is not None and result.outcome == "new_edition" and not observed.new:
+                stages.moved(session, key, self.today())
+            announced = observed.announced + self._announce(session, key, draft)
             if versions:
                 health.succeeded(session, key, LANGUAGE)
         if result is None:
@@ -146,14 +158,77 @@ class DraftFollower:
         return tuple(sent)
 
     def _failed(self, key: str, reason: str) -> None:
-        """Count the failure; the operator hears once, when the count reaches the degraded threshold."""
-        log.warning("drafts %s: %s", key, reason)
+        _failed(self.settings, self.db, key, "legalacts", self.source.base_url, reason)
+
+
+def _failed(settings: Settings, db: Database, key: str, site: str, url: str, reason: str) -> None:
+    """Count the failure; the operator hears once, when the count reaches the degraded threshold."""
+    log.warning("drafts %s: %s", key, reason)
+    with db.transaction() as session:
+        failures = health.failed(session, key, LANGUAGE, "error", reason)
+        if failures == settings.schedule.degraded_after_failures:
+            health.mark_degraded(session, key, LANGUAGE)
+            document = {"key": key, "title": "", "language": LANGUAGE, "url": url or None}
+            events.publish(session, events.source_degraded(document, site, reason, failures))
+
+
+class BillFollower:
+    """Follows bills before parliament by keyword through a `BillSource` (the Mazhilis API now; a Kurultai
+    adapter implements the same interface). A bill joins the portal draft of the same text; a bill that
+    matches none is announced as a new draft."""
+
+    def __init__(
+        self, settings: Settings, db: Database, source: BillSource, *, today: Callable[[], date] | None = None
+    ):
+        self.settings = settings
+        self.db = db
+        self.source = source
+        self.today = today or (lambda: almaty_today(settings))
+        self.list_key = f"{source.site}:list"
+
+    def follow(self) -> list[DraftResult]:
+        try:
+            bills = self._matching()
+        except ZanWatchError as exc:
+            _failed(self.settings, self.db, self.list_key, self.source.site, "", str(exc))
+            return [DraftResult(self.list_key, "error", reason=str(exc))]
+        results = []
         with self.db.transaction() as session:
-            failures = health.failed(session, key, LANGUAGE, "error", reason)
-            if failures == self.settings.schedule.degraded_after_failures:
-                health.mark_degraded(session, key, LANGUAGE)
-                document = {"key": key, "title": "", "language": LANGUAGE, "url": self.source.base_url}
-                events.publish(session, events.source_degraded(document, "legalacts", reason, failures))
+            health.succeeded(session, self.list_key, LANGUAGE)
+            for bill in bills:
+                results.append(self._observe(session, bill))
+        return results
+
+    def _matching(self) -> list[Bill]:
+        """Bills whose title contains a keyword, reading pages newest first until the register runs out."""
+        stems = [normalize(k).casefold() for k in self.settings.drafts.keywords if k.strip()]
+        found: list[Bill] = []
+        for page in range(BILL_PAGES):
+            bills = self.source.list_bills(limit=BILL_PAGE_SIZE, offset=page * BILL_PAGE_SIZE)
+            found += [b for b in bills if any(s in normalize(b.title).casefold() for s in stems)]
+            if len(bills) < BILL_PAGE_SIZE:
+                break
+        return found
+
+    def _observe(self, session: Session, bill: Bill) -> DraftResult:
+        key = f"{self.source.site}:{bill.id}"
+        sighting = Sighting(key, bill.title, bill.status, bill.stage, bill.url)
+        observed = stages.observe(session, sighting, self.today())
+        announced = observed.announced
+        if observed.new:
+            document, draft = stages.describe(observed.draft)
+            events.publish(session, events.draft_published(document, draft))
+            announced += ("draft.published",)
+        return DraftResult(key, "listed", announced=announced)
+
+
+def review(settings: Settings, db: Database, today: date) -> list[int]:
+    """After following: drafts that stopped moving get their `draft.stale`, initiatives still without a
+    text their `initiative.waiting`. Returns the ids of the newly stale drafts."""
+    with db.transaction() as session:
+        stale = [d.id for d in stages.note_stale(session, settings.drafts, today)]
+        stages.note_waiting(session, settings.drafts, today)
+    return stale
 
 
 def _announced(session: Session, key: str, type: str) -> list[dict[str, Any]]:
@@ -170,6 +245,7 @@ def _draft(card: DraftCard, base_url: str) -> dict[str, Any]:
         "deadline": card.deadline,
         "url": card_url(base_url, card.id),
         "version": card.version,
+        "stage": legalacts.stage(card.status, card.type, card.title),
     }
 
 
@@ -183,7 +259,20 @@ def _listed(summary: DraftSummary) -> dict[str, Any]:
         "deadline": summary.deadline,
         "url": summary.url,
         "version": None,
+        "stage": legalacts.stage(summary.status, title=summary.title),
     }
+
+
+def _sighting(key: str, draft: dict[str, Any]) -> Sighting:
+    return Sighting(
+        key,
+        draft["title"],
+        draft["status"],
+        draft["stage"],
+        draft["url"],
+        draft["developer"],
+        draft["deadline"],
+    )
 
 
 def import_file(

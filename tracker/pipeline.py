@@ -79,9 +79,12 @@ class Recorder:
         edition_date: date | None = None,
         notify: bool = True,
         seen_on: date | None = None,
+        draft: dict[str, Any] | None = None,
     ) -> CheckResult:
         """Record the edition if its content changed, and the acts it names either way: a new pending notice
-        is news even when no article changed. `seen_on` is the day the page showed this (default today)."""
+        is news even when no article changed. `seen_on` is the day the page showed this (default today).
+        For a draft version (`draft` describes it for events) subscribers also get `draft.version_added`
+        with the diff from the version before."""
         previous = editions.latest_edition(session, key, language)
         before = editions.load_document(session, previous) if previous else None
         edition_id = editions.save_edition(
@@ -122,6 +125,12 @@ class Recorder:
                     landed = (act_key(Amendment.from_dict(a)) or "", change.eid)
                     a["announced_on"] = timeline.landed.get(landed)
                 events.publish(session, events.provision_changed(document, seq, payload))
+            if draft is not None and before is not None:
+                diff = [change_to_dict(c) for c in changes]
+                version = {"key": key, "title": doc.title, "language": language, "url": draft.get("url")}
+                events.publish(
+                    session, events.draft_version_added(version, {**draft, "version": seq}, seq, diff)
+                )
         return CheckResult(key, language, "new_edition", seq, len(changes), flags)
 
     def _document(self, key: str, language: str, title: str, tags: list[str]) -> dict[str, Any]:

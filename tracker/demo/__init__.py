@@ -95,4 +95,5 @@ def run_demo(console: Console, report: Path, settings: config.Settings) -> None:
     console.print(f"\nHTML report: {report.resolve()}")
     run_draft_demo(console, db, settings)
     console.print(f"\nExplore the demo database: zanwatch --db {url} history {KEY}")
+    console.print(f"and its draft: zanwatch --db {url} drafts list")
     db.dispose()

@@ -9,6 +9,7 @@ after a crash in the instant between acceptance and commit is one message to mai
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import smtplib
 import ssl
@@ -126,6 +127,8 @@ class DraftView:
     developer: str
     deadline: str
     days_left: int | None
+    notes: tuple[str, ...] = ()
+    """How the draft moved, stalled or changed (`draft.stage_changed`, `draft.stale`, …), oldest first."""
 
 
 @dataclass(frozen=True)
@@ -261,8 +264,15 @@ def build(
     acts: dict[str, ActGroupView] = {}
     for event in chosen:
         p = event.payload
+        if p["type"] == "initiative.waiting":
+            item = p["initiative"]
+            drafts[f"initiative:{item['id']}"] = words.initiative(item)
+            continue
         if p["type"].startswith("draft."):
-            drafts[str(p["draft"].get("id"))] = words.draft(p["draft"], p.get("days_left"))
+            key = str(p["draft"].get("id"))
+            seen = drafts[key].notes if key in drafts else ()
+            view = words.draft(p["draft"], p.get("days_left"))
+            drafts[key] = dataclasses.replace(view, notes=seen + words.draft_note(p))
             continue
         doc = p["document"]
         law = laws.setdefault(doc["key"], LawView(doc["key"], doc.get("title") or doc["key"], doc.get("url")))
@@ -530,6 +540,23 @@ class _Words:
             self.format_iso(d.get("deadline")),
             days_left,
         )
+
+    def draft_note(self, p: dict[str, Any]) -> tuple[str, ...]:
+        """What a draft event adds to the draft's line (the stages of `tracker.stages`)."""
+        _ = self._
+        if p["type"] == "draft.stage_changed":
+            return (_("moved on: {status}").format(status=p["draft"].get("status") or p["to_stage"]),)
+        if p["type"] == "draft.stale":
+            return (_("no movement since {date}").format(date=self.format_iso(p["since"])),)
+        if p["type"] == "draft.version_added":
+            return (_("new version {n}").format(n=p["version"]),)
+        return ()
+
+    def initiative(self, item: dict[str, Any]) -> DraftView:
+        """An announced initiative that still has no text (`initiative.waiting`)."""
+        _ = self._
+        note = _("announced {date}, still no text").format(date=self.format_iso(item["created_on"]))
+        return DraftView(item["title"], item.get("url"), "", "", None, (note,))
 
     def subject(self, laws: list[LawView], drafts: list[DraftView]) -> str:
         _, ngettext = self._, self._n

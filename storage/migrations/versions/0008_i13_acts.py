@@ -1,7 +1,7 @@
 """i13: amending acts and what they touch
 
-Revision ID: 0007_i13
-Revises: 0006_i12
+Revision ID: 0008_i13
+Revises: 0007_i16
 Create Date: 2026-12-02 12:17:05.316895
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision = "0007_i13"
-down_revision = "0006_i12"
+revision = "0008_i13"
+down_revision = "0007_i16"
 branch_labels = None
 depends_on = None
 
