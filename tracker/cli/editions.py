@@ -11,6 +11,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
+from scrapers.adilet import document_url
 from storage import editions, watchlist
 from tracker.cli.app import app, console, database, settings
 from tracker.diff import diff_documents
@@ -23,6 +24,7 @@ from tracker.render import html as render_html
 from tracker.render import json as render_json
 from tracker.render import markdown as render_md
 from tracker.render import terminal as render_term
+from tracker.render.words import Words
 from tracker.rules.engine import load_rules
 
 FORMATS = ("term", "html", "md", "json")
@@ -58,7 +60,9 @@ def _load(edition: EditionInfo) -> Document:
 
 def _side(edition: EditionInfo) -> Side:
     day = edition.edition_date or edition.fetched_at.date()
-    return Side(f"{edition.key} edition {edition.seq}", edition.title, day, edition.language)
+    source, ident = parse_key(edition.key)
+    url = document_url(settings().public_url, ident, edition.language) if source == "adilet" else None
+    return Side(f"{edition.key} edition {edition.seq}", edition.title, day, edition.language, url)
 
 
 def _only_article(changes: list[Change], num: str | None) -> list[Change]:
@@ -100,9 +104,11 @@ def emit(changes: list[Change], from_side: Side, to_side: Side, fmt: str, output
             render_json.to_dict(changes, from_side=from_side, to_side=to_side), ensure_ascii=False, indent=2
         )
     elif fmt in ("md", "html"):
-        title = f"Zan Watch: {from_side.describe()} → {to_side.describe()}"
+        title = Words(to_side.language).title(from_side, to_side)
         page = render_md.render if fmt == "md" else render_html.render
-        text = page(changes, from_side=from_side, to_side=to_side, title=title)
+        text = page(
+            changes, from_side=from_side, to_side=to_side, title=title, acts_base=settings().public_url
+        )
     else:
         with console.capture() as capture:
             render_term.render(changes, console, from_side=from_side, to_side=to_side)
