@@ -25,7 +25,7 @@ from docx.table import Table
 
 from scrapers.http import Response
 from tracker.errors import FetchError, InputError, ParseError
-from tracker.model import Block, DocumentStatus, ParsedPage
+from tracker.model import Block, DocumentStatus, ParsedPage, Stage, stage_of
 from tracker.normalize import normalize
 
 DEFAULT_BASE_URL = "https://legalacts.egov.kz"
@@ -54,6 +54,25 @@ _FIELDS = {
     "қысқаша мазмұны": "summary",
 }
 """Card label (lower case, no colon) → field. A label not listed here is ignored."""
+STATUS_STAGES = (
+    ("архив", Stage.GOVERNMENT),
+    ("мұрағат", Stage.GOVERNMENT),
+    ("обсужд", Stage.PUBLIC_DISCUSSION),
+    ("талқыла", Stage.PUBLIC_DISCUSSION),
+)
+"""Portal status → stage. An archived draft has left public discussion: the agency finishes it for the
+government. The Kazakh words are unconfirmed translations."""
+CONCEPT_WORDS = ("концепц", "консультативн", "кдрп", "тұжырымдам", "реттеушілік саясаттың")
+"""Words of a concept paper's type or title (КДРП, «концепция проекта закона»): the concept stage."""
+
+
+def stage(status: str, type: str = "", title: str = "") -> Stage:
+    """Where a portal draft is: a concept paper is a concept whatever its status."""
+    if any(w in f"{type} {title}".casefold() for w in CONCEPT_WORDS):
+        return Stage.CONCEPT
+    return stage_of(status, STATUS_STAGES, Stage.PUBLIC_DISCUSSION)
+
+
 _DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
 _NUMBER = re.compile(r"\d+")
 _TEXT_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6")

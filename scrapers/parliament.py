@@ -19,6 +19,27 @@ from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
 from scrapers.http import Response
 from tracker.errors import ParseError
+from tracker.model import Stage, stage_of
+
+MAZHILIS_STAGES = (
+    ("отозван", Stage.WITHDRAWN),
+    ("кері қайтарып алын", Stage.WITHDRAWN),
+    ("отклон", Stage.REJECTED),
+    ("қабылданбады", Stage.REJECTED),
+    ("вступ", Stage.IN_FORCE),
+    ("күшіне ен", Stage.IN_FORCE),
+    ("подписан", Stage.SIGNED),
+    ("қол қойыл", Stage.SIGNED),
+    ("принят сенатом", Stage.ADOPTED),
+    ("одобрен сенатом", Stage.ADOPTED),
+    ("сенат мақұлда", Stage.ADOPTED),
+    ("сенат", Stage.SENATE),
+    ("принят мажилисом", Stage.SENATE),
+    ("мәжіліс қабылда", Stage.SENATE),
+)
+"""Mazhilis bill status → stage, first match wins; anything else (readings, committees) is the Mazhilis.
+A bill the Mazhilis passed goes to the Senate until 1 July 2026. Seen: «На рассмотрении в Мажилисе»,
+«Принят Мажилисом»; the rest are the usual wordings, unconfirmed."""
 
 
 @dataclass(frozen=True)
@@ -35,11 +56,15 @@ class Bill:
     title: str
     status: str
     url: str
+    stage: Stage
     documents: tuple[BillDocument, ...] = ()
 
 
 class BillSource(Protocol):
-    """What the tracker needs from a chamber's bill register."""
+    """What the tracker needs from a chamber's bill register. `site` names its keys (`mazhilis:ID`); each
+    adapter maps its own status words onto a `Stage`."""
+
+    site: str
 
     def list_bills(self, limit: int = 20, offset: int = 0) -> list[Bill]:
         """One page of bills, newest first; an empty list means the register has run out."""
@@ -67,6 +92,8 @@ def _label(value: Any) -> str:
 
 class MazhilisSource:
     """The Mazhilis draft-laws API: a paged list (`?limit=N&offset=M`) and one bill by id."""
+
+    site = "mazhilis"
 
     def __init__(self, fetcher: JsonFetcher, base_url: str = "https://mazhilis.parlam.kz") -> None:
         self._fetcher = fetcher
@@ -102,11 +129,13 @@ class MazhilisSource:
         docs = _first(item, "documents", "files") or []
         if not isinstance(docs, list):
             raise ParseError(f"mazhilis: {where} has documents that are not a list")
+        status = _label(item.get("status"))
         return Bill(
             id=str(bill_id),
             title=title,
-            status=_label(item.get("status")),
+            status=status,
             url=self._detail_url(str(bill_id)),
+            stage=stage_of(status, MAZHILIS_STAGES, Stage.MAZHILIS),
             documents=tuple(self._document(d, f"bill {bill_id}") for d in docs),
         )
 

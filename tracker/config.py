@@ -155,12 +155,55 @@ class Webhooks:
     max_redirects: Count = 5
 
 
+StaleStage = Literal[
+    "concept",
+    "public_discussion",
+    "government",
+    "mazhilis",
+    "senate",
+    "kurultai",
+    "referendum",
+    "adopted",
+    "signed",
+]
+"""The stages a draft can stall at: the final ones (in force, withdrawn, rejected) never do."""
+STALE_DAYS: dict[StaleStage, int] = {
+    "concept": 180,
+    "public_discussion": 60,
+    "government": 180,
+    "mazhilis": 120,
+    "senate": 60,
+    "kurultai": 120,
+    "referendum": 60,
+    "adopted": 30,
+    "signed": 60,
+}
+"""Days without movement after which a draft at each stage is stale."""
+
+
+def _with_default_stale_days(days: dict[StaleStage, int]) -> dict[StaleStage, int]:
+    """`[drafts.stale_days]` overrides the defaults stage by stage."""
+    return {**STALE_DAYS, **days}
+
+
 @dataclass(frozen=True, config=STRICT)
 class Drafts:
     base_url: HttpUrl = "https://legalacts.egov.kz"
     follow_cards: Flag = False
     keywords: tuple[Text, ...] = ()
+    languages: tuple[Literal["ru", "kk"], ...] = ("ru", "kk")
+    """The portal's list pages are read in each language (`egovLang`); Kazakh titles match Kazakh keywords."""
     deadline_warning_days: Count = 3
+    stale_days: Annotated[dict[StaleStage, Positive], AfterValidator(_with_default_stale_days)] = (
+        dataclasses.field(default_factory=lambda: dict(STALE_DAYS))
+    )
+    initiative_reminder_days: Positive = 30
+
+
+@dataclass(frozen=True, config=STRICT)
+class Timeline:
+    in_force_warning_days: tuple[Count, ...] = (30, 7)
+    """`amendment.in_force_soon` goes out when an announced change is this many days (or fewer) away."""
 
 
 @dataclass(frozen=True, config=STRICT)
@@ -213,6 +256,7 @@ class Settings:
     webhooks: Webhooks = dataclasses.field(default_factory=Webhooks)
     drafts: Drafts = dataclasses.field(default_factory=Drafts)
     web: Web = dataclasses.field(default_factory=Web)
+    timeline: Timeline = dataclasses.field(default_factory=Timeline)
     queue: Queue = dataclasses.field(default_factory=Queue)
     watch: tuple[WatchEntry, ...] = ()
 

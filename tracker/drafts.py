@@ -1,8 +1,9 @@
-"""Drafts on the legalacts.egov.kz portal, and drafts that experts receive as files.
+"""Following drafts: on the legalacts.egov.kz portal, in parliament, and as files experts receive.
 
-A draft is the document `legalacts:<id>`: each version is recorded through the same `Recorder` as an
-adilet edition, so versions diff article by article and are flagged like laws. What was announced is read
-back from the outbox, so following is idempotent without extra state: `draft.published` once per draft,
+A portal draft's text is the document `legalacts:<id>`: each version is recorded through the same `Recorder`
+as an adilet edition, so versions diff article by article and are flagged like laws. Every source's
+sighting goes to `tracker.stages`, which keeps one draft per text and announces its moves. What was
+announced is read back from the outbox, so following is idempotent: `draft.published` once per draft,
 `draft.deadline_approaching` once per draft and deadline (an extended deadline is warned about again).
 """
 
@@ -18,15 +19,19 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from scrapers import files
+from scrapers import files, legalacts
 from scrapers.legalacts import DraftCard, DraftSummary, LegalactsSource, PageFetcher, card_url, draft_page
+from scrapers.parliament import Bill, BillSource
+from storage import drafts as store
 from storage import editions, health
 from storage import events as outbox
 from storage.db import Database
-from tracker import structure
+from tracker import stages, structure
 from tracker.config import Settings
 from tracker.errors import ParseError, ZanWatchError
 from tracker.keys import check_languages, parse_key
+from tracker.model import Sighting
+from tracker.normalize import normalize
 from tracker.notify import events
 from tracker.pipeline import CheckResult, Recorder, polite_fetcher
 
@@ -36,6 +41,9 @@ LANGUAGE = "rus"
 """Drafts are read in Russian (`egovLang=ru`), the language the portal fills most completely."""
 LIST_KEY = "legalacts:list"
 """The health row of the portal's list pages: a failing list degrades like a failing document."""
+BILL_PAGES = 10
+BILL_PAGE_SIZE = 50
+"""Parliament's register is read newest first, up to this many bills a pass."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,7 @@ class DraftResult:
     changes: int = 0
     announced: tuple[str, ...] = ()
     reason: str = ""
+    language: str = LANGUAGE
 
 
 def almaty_today(settings: Settings) -> date:
@@ -71,65 +80,98 @@ class DraftFollower:
     ):
         self.settings = settings
         self.db = db
-        self.source = LegalactsSource(
-            fetcher or polite_fetcher(settings, db),
-            settings.drafts.base_url,
-            follow_cards=settings.drafts.follow_cards,
-        )
+        fetcher = fetcher or polite_fetcher(settings, db)
+        self.sources = [
+            LegalactsSource(
+                fetcher,
+                settings.drafts.base_url,
+                follow_cards=settings.drafts.follow_cards,
+                language=language,
+            )
+            for language in settings.drafts.languages
+        ]
         self.recorder = recorder or Recorder(settings)
         self.today = today or (lambda: almaty_today(settings))
 
     def follow(self) -> list[DraftResult]:
-        """One pass over the portal: every matching draft, each in its own transaction."""
-        try:
-            found = self.source.matching(self.settings.drafts.keywords)
-        except ZanWatchError as exc:
-            self._failed(LIST_KEY, str(exc))
-            return [DraftResult(LIST_KEY, "error", reason=str(exc))]
-        with self.db.transaction() as session:
-            health.succeeded(session, LIST_KEY, LANGUAGE)
-        return [self.follow_one(summary) for summary in found]
+        """One pass over the portal's list pages in each language (`egovLang=ru`, then `kk`), keywords of
+        both languages alike; every matching draft in its own transaction. A draft the Russian pass found
+        takes its stage from the Russian card; the Kazakh pass records its Kazakh text."""
+        results: list[DraftResult] = []
+        found_in_russian: set[str] = set()
+        for source in self.sources:
+            try:
+                found = source.matching(self.settings.drafts.keywords)
+            except ZanWatchError as exc:
+                self._failed(source, LIST_KEY, str(exc))
+                results.append(DraftResult(LIST_KEY, "error", reason=str(exc), language=source.language))
+                continue
+            with self.db.transaction() as session:
+                health.succeeded(session, LIST_KEY, source.language)
+            for summary in found:
+                results.append(self.follow_one(source, summary, observe=summary.id not in found_in_russian))
+            if source.language == LANGUAGE:
+                found_in_russian = {summary.id for summary in found}
+        return results
 
-    def follow_one(self, summary: DraftSummary) -> DraftResult:
-        key = f"legalacts:{summary.id}"
+    def follow_one(
+        self, source: LegalactsSource, summary: DraftSummary, *, observe: bool = True
+    ) -> DraftResult:
+        """Record a draft's new versions in the source's language; `observe` lets this sighting set its
+        stage (not when the Russian pass already did, so the two languages' status words never alternate)."""
+        key, language = f"legalacts:{summary.id}", source.language
         try:
-            versions = self._versions(key, summary.id) if self.source.follow_cards else []
+            versions = self._versions(source, key, summary.id) if source.follow_cards else []
         except ZanWatchError as exc:
-            self._failed(key, str(exc))
-            return DraftResult(key, "error", reason=str(exc))
+            self._failed(source, key, str(exc))
+            return DraftResult(key, "error", reason=str(exc), language=language)
         with self.db.transaction() as session:
+            draft = _draft(versions[-1][0], source.base_url) if versions else _listed(summary)
+            known = store.by_source(session, key)
+            if observe or known is None:
+                observed = stages.observe(session, _sighting(key, draft), self.today())
+                known, announced = observed.draft, observed.announced
+            else:
+                announced = ()
+            draft.update(stage=known.stage, draft_id=known.id)
             result = None
             for card, paragraphs in versions:
-                doc = structure.build(draft_page(card, paragraphs, LANGUAGE))
+                doc = structure.build(draft_page(card, paragraphs, language))
                 result = self.recorder.record(
                     session,
                     key,
-                    LANGUAGE,
+                    language,
                     doc,
                     origin="draft",
                     edition_date=card.created,
                     notify=card is versions[-1][0],
+                    draft=draft,
                 )
-            draft = _draft(versions[-1][0], self.source.base_url) if versions else _listed(summary)
-            announced = self._announce(session, key, draft)
+            if result is not None and result.outcome == "new_edition" and result.seq != 1:
+                stages.moved(session, key, self.today())
+            announced += self._announce(session, key, draft, language)
             if versions:
-                health.succeeded(session, key, LANGUAGE)
+                health.succeeded(session, key, language)
         if result is None:
-            return DraftResult(key, "listed", announced=announced)
-        return DraftResult(key, result.outcome, result.seq, result.changes, announced)
+            return DraftResult(key, "listed", announced=announced, language=language)
+        return DraftResult(key, result.outcome, result.seq, result.changes, announced, language=language)
 
-    def _versions(self, key: str, draft_id: str) -> list[tuple[DraftCard, list[str]]]:
+    def _versions(
+        self, source: LegalactsSource, key: str, draft_id: str
+    ) -> list[tuple[DraftCard, list[str]]]:
         """The current card with its text; on first sight also the earlier versions, oldest first, so the
         first recorded change is already a diff between versions."""
-        card = self.source.card(draft_id)
+        card = source.card(draft_id)
         with self.db.transaction() as session:
-            seen = editions.latest_edition(session, key, LANGUAGE) is not None
-        earlier = [] if seen else [self.source.history(v) for v in card.previous_versions]
+            seen = editions.latest_edition(session, key, source.language) is not None
+        earlier = [] if seen else [source.history(v) for v in card.previous_versions]
         earlier.sort(key=lambda c: c.version or 0)
-        return [(c, self.source.text(c)) for c in [*earlier, card]]
+        return [(c, source.text(c)) for c in [*earlier, card]]
 
-    def _announce(self, session: Session, key: str, draft: dict[str, Any]) -> tuple[str, ...]:
-        document = {"key": key, "title": draft["title"], "language": LANGUAGE, "url": draft["url"]}
+    def _announce(self, session: Session, key: str, draft: dict[str, Any], language: str) -> tuple[str, ...]:
+        """`draft.published` once per draft, `draft.deadline_approaching` once per deadline, whichever
+        language's pass saw it first."""
+        document = {"key": key, "title": draft["title"], "language": language, "url": draft["url"]}
         sent = []
         if not _announced(session, key, "draft.published"):
             events.publish(session, events.draft_published(document, draft))
@@ -145,15 +187,82 @@ class DraftFollower:
                 sent.append("draft.deadline_approaching")
         return tuple(sent)
 
-    def _failed(self, key: str, reason: str) -> None:
-        """Count the failure; the operator hears once, when the count reaches the degraded threshold."""
-        log.warning("drafts %s: %s", key, reason)
+    def _failed(self, source: LegalactsSource, key: str, reason: str) -> None:
+        _failed(self.settings, self.db, key, "legalacts", source.base_url, reason, source.language)
+
+
+def _failed(
+    settings: Settings, db: Database, key: str, site: str, url: str, reason: str, language: str = LANGUAGE
+) -> None:
+    """Count the failure; the operator hears once, when the count reaches the degraded threshold."""
+    log.warning("drafts %s: %s", key, reason)
+    with db.transaction() as session:
+        failures = health.failed(session, key, language, "error", reason)
+        if failures == settings.schedule.degraded_after_failures:
+            health.mark_degraded(session, key, language)
+            document = {"key": key, "title": "", "language": language, "url": url or None}
+            events.publish(session, events.source_degraded(document, site, reason, failures))
+
+
+class BillFollower:
+    """Follows bills before parliament by keyword through a `BillSource` (the Mazhilis API now; a Kurultai
+    adapter implements the same interface). A bill joins the portal draft of the same text; a bill that
+    matches none is announced as a new draft."""
+
+    def __init__(
+        self, settings: Settings, db: Database, source: BillSource, *, today: Callable[[], date] | None = None
+    ):
+        self.settings = settings
+        self.db = db
+        self.source = source
+        self.today = today or (lambda: almaty_today(settings))
+        self.list_key = f"{source.site}:list"
+
+    def follow(self) -> list[DraftResult]:
+        try:
+            bills = self._matching()
+        except ZanWatchError as exc:
+            _failed(self.settings, self.db, self.list_key, self.source.site, "", str(exc))
+            return [DraftResult(self.list_key, "error", reason=str(exc))]
+        results = []
         with self.db.transaction() as session:
-            failures = health.failed(session, key, LANGUAGE, "error", reason)
-            if failures == self.settings.schedule.degraded_after_failures:
-                health.mark_degraded(session, key, LANGUAGE)
-                document = {"key": key, "title": "", "language": LANGUAGE, "url": self.source.base_url}
-                events.publish(session, events.source_degraded(document, "legalacts", reason, failures))
+            health.succeeded(session, self.list_key, LANGUAGE)
+            for bill in bills:
+                results.append(self._observe(session, bill))
+        return results
+
+    def _matching(self) -> list[Bill]:
+        """Bills whose title contains a keyword, reading pages newest first until the register runs out."""
+        stems = [normalize(k).casefold() for k in self.settings.drafts.keywords if k.strip()]
+        found: list[Bill] = []
+        for page in range(BILL_PAGES):
+            bills = self.source.list_bills(limit=BILL_PAGE_SIZE, offset=page * BILL_PAGE_SIZE)
+            found += [b for b in bills if any(s in normalize(b.title).casefold() for s in stems)]
+            if len(bills) < BILL_PAGE_SIZE:
+                break
+        return found
+
+    def _observe(self, session: Session, bill: Bill) -> DraftResult:
+        key = f"{self.source.site}:{bill.id}"
+        sighting = Sighting(key, bill.title, bill.status, bill.stage, bill.url)
+        observed = stages.observe(session, sighting, self.today())
+        announced = observed.announced
+        if observed.new:
+            document, draft = stages.describe(observed.draft)
+            events.publish(session, events.draft_published(document, draft))
+            announced += ("draft.published",)
+        return DraftResult(key, "listed", announced=announced)
+
+
+def review(settings: Settings, db: Database, today: date) -> list[int]:
+    """After following: passed drafts are linked to the adilet act they became (and marked in force once
+    its changes took effect), drafts that stopped moving get their `draft.stale`, initiatives still
+    without a text their `initiative.waiting`. Returns the ids of the newly stale drafts."""
+    with db.transaction() as session:
+        stages.follow_to_law(session, today)
+        stale = [d.id for d in stages.note_stale(session, settings.drafts, today)]
+        stages.note_waiting(session, settings.drafts, today)
+    return stale
 
 
 def _announced(session: Session, key: str, type: str) -> list[dict[str, Any]]:
@@ -170,6 +279,7 @@ def _draft(card: DraftCard, base_url: str) -> dict[str, Any]:
         "deadline": card.deadline,
         "url": card_url(base_url, card.id),
         "version": card.version,
+        "stage": legalacts.stage(card.status, card.type, card.title),
     }
 
 
@@ -183,7 +293,20 @@ def _listed(summary: DraftSummary) -> dict[str, Any]:
         "deadline": summary.deadline,
         "url": summary.url,
         "version": None,
+        "stage": legalacts.stage(summary.status, title=summary.title),
     }
+
+
+def _sighting(key: str, draft: dict[str, Any]) -> Sighting:
+    return Sighting(
+        key,
+        draft["title"],
+        draft["status"],
+        draft["stage"],
+        draft["url"],
+        draft["developer"],
+        draft["deadline"],
+    )
 
 
 def import_file(

@@ -19,6 +19,46 @@ DIRECTIONS: tuple[Direction, ...] = ("restricts", "relaxes", "neutral")
 """Whether a flagged change shrinks civic space, widens it (good news), or cannot be told."""
 
 
+class Stage(StrEnum):
+    """Where a draft is on its way to law. Parliament is the Mazhilis then the Senate until 1 July 2026,
+    the unicameral Kurultai after; a constitution goes to a referendum instead."""
+
+    CONCEPT = "concept"
+    PUBLIC_DISCUSSION = "public_discussion"
+    GOVERNMENT = "government"
+    MAZHILIS = "mazhilis"
+    SENATE = "senate"
+    KURULTAI = "kurultai"
+    REFERENDUM = "referendum"
+    ADOPTED = "adopted"
+    SIGNED = "signed"
+    IN_FORCE = "in_force"
+    WITHDRAWN = "withdrawn"
+    REJECTED = "rejected"
+
+    @property
+    def final(self) -> bool:
+        """A draft at a final stage no longer moves, so it is never stale."""
+        return self in (Stage.IN_FORCE, Stage.WITHDRAWN, Stage.REJECTED)
+
+    @property
+    def order(self) -> int:
+        """Position on the way to law: a source may move a draft forward, only the source that set its
+        stage may move it back."""
+        return list(Stage).index(self)
+
+    @property
+    def phase(self) -> str:
+        """The stage, with the chambers grouped as "parliament" (`drafts list --stage parliament`)."""
+        return "parliament" if self in (Stage.MAZHILIS, Stage.SENATE, Stage.KURULTAI) else self.value
+
+
+def stage_of(status: str, stems: tuple[tuple[str, Stage], ...], default: Stage) -> Stage:
+    """A source's own status words mapped onto a stage: the first stem found in them wins."""
+    words = status.casefold()
+    return next((stage for stem, stage in stems if stem in words), default)
+
+
 class DocumentStatus(StrEnum):
     """Where an act stands, whatever words its site uses (those go to `status_label`)."""
 
@@ -253,3 +293,146 @@ class Change:
 
     def deleted_text(self) -> str:
         return " ".join(text for op, text in self.ops if op == "-")
+
+
+@dataclass(frozen=True)
+class ActRequisites:
+    """What adilet's requisites card (`/info`) of an act says; `note` explains a missing publication date."""
+
+    published: date | None
+    adopted: date | None = None
+    title: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ActTarget:
+    """What an amending act does to one provision of a watched document (eid "" = the whole document)."""
+
+    document_key: str
+    eid: str
+    kind: str
+    state: str
+    text: str
+    in_force: str
+    effective: date | None
+    effective_note: str
+    announced_on: date | None
+    in_force_on: date | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document_key,
+            "eid": self.eid or None,
+            "kind": self.kind,
+            "state": self.state,
+            "text": self.text,
+            "in_force": self.in_force,
+            "effective": self.effective.isoformat() if self.effective else None,
+            "effective_note": self.effective_note or None,
+            "announced_on": self.announced_on.isoformat() if self.announced_on else None,
+            "in_force_on": self.in_force_on.isoformat() if self.in_force_on else None,
+        }
+
+
+@dataclass(frozen=True)
+class Act:
+    """An amending act, stored once, with every watched document and provision it touches."""
+
+    id: int
+    key: str
+    source_id: str | None
+    number: str | None
+    adopted: date | None
+    title: str
+    url: str | None
+    published: date | None
+    targets: tuple[ActTarget, ...] = ()
+
+    @property
+    def state(self) -> str:
+        """announced while any of its changes is pending, in_force once all have landed, else superseded."""
+        states = {t.state for t in self.targets}
+        return next((s for s in ("announced", "in_force") if s in states), "superseded")
+
+    @property
+    def label(self) -> str:
+        when = f" of {self.adopted:%d.%m.%Y}" if self.adopted else ""
+        return f"№ {self.number}{when}" if self.number else self.source_id or self.key
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source_id": self.source_id,
+            "number": self.number,
+            "adopted": self.adopted.isoformat() if self.adopted else None,
+            "title": self.title,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+            "state": self.state,
+            "documents": sorted({t.document_key for t in self.targets}),
+            "targets": [t.to_dict() for t in self.targets],
+        }
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """What one source says about a draft today, in its own words and mapped onto a stage."""
+
+    key: str
+    title: str
+    status: str
+    stage: Stage
+    url: str
+    developer: str = ""
+    deadline: date | None = None
+
+
+@dataclass(frozen=True)
+class StageEntry:
+    """One step of a draft's timeline."""
+
+    day: date
+    stage: Stage
+    source_status: str
+    source_key: str
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    """A followed draft as `drafts list` shows it; `sources` are its keys (`legalacts:…`, `mazhilis:…`)."""
+
+    id: int
+    title: str
+    stage: Stage
+    stage_key: str
+    source_status: str
+    developer: str
+    deadline: date | None
+    moved_on: date
+    stale_noted_on: date | None
+    act_key: str | None
+    sources: tuple[Sighting, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The source that speaks for the draft in events: the one that set its stage."""
+        return self.stage_key or (self.sources[0].key if self.sources else "")
+
+    @property
+    def url(self) -> str:
+        return next((s.url for s in self.sources if s.key == self.key), "")
+
+
+@dataclass(frozen=True)
+class Initiative:
+    """An announced initiative with no text yet."""
+
+    id: int
+    title: str
+    url: str | None
+    tags: tuple[str, ...]
+    note: str
+    created_on: date
+    draft_id: int | None
+    reminded_on: date | None

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 
+from scrapers.parliament import MazhilisSource
 from storage.db import Database
 from tracker import notify
 from tracker.config import Settings
-from tracker.drafts import DraftFollower
+from tracker.drafts import BillFollower, DraftFollower, almaty_today, review
 from tracker.notify import digests
 from tracker.pipeline import Checker, CheckResult
 
@@ -28,6 +29,9 @@ class Work:
         self.drafts = DraftFollower(
             settings, db, fetcher=self.checker.fetcher, recorder=self.checker.recorder
         )
+        self.bills = BillFollower(
+            settings, db, MazhilisSource(self.checker.fetcher, settings.sources.parliament_url)
+        )
 
     def check(self, key: str, language: str) -> CheckResult:
         r = self.checker.check(key, language)
@@ -42,7 +46,12 @@ class Work:
         return r
 
     def follow_drafts(self) -> None:
-        self.drafts.follow()
+        """The portal, then parliament (a bill joins the portal draft of its text), then stale drafts."""
+        portal, bills = self.drafts.follow(), self.bills.follow()
+        stale = review(self.settings, self.db, almaty_today(self.settings))
+        log.info(
+            "drafts: %d on the portal, %d in parliament, %d newly stale", len(portal), len(bills), len(stale)
+        )
 
     def deliver(self) -> None:
         summary = notify.deliver_once(self.settings, self.db)

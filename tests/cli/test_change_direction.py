@@ -52,9 +52,9 @@ def test_good_news_is_shown_as_good_news_in_every_format(cli, tmp_path: Path) ->
     assert "✓ high relaxes (good news) defamation" in term.out
     html = cli("compare", old, new, "--format", "html").out
     item = next(line for line in html.splitlines() if "<code>defamation</code>" in line)
-    assert "relaxes (good news)" in item and "#116329" in item and "#cf222e" not in item
+    assert "смягчает" in item and "#116329" in item and "#cf222e" not in item  # the report is in Russian
     md = cli("compare", old, new, "--format", "md").out
-    assert "- ✓ **high** *relaxes \\(good news\\)* `defamation`" in md
+    assert "- ✓ **высокая важность · смягчает** свобода выражения" in md and "(`defamation`)" in md
 
 
 PA_LAW = "Закон Республики Казахстан «Об общественных объединениях»\n\n"
@@ -196,3 +196,26 @@ def test_compare_applies_document_scoped_rules_to_the_named_document(cli, tmp_pa
     scoped = cli(*config, "compare", old, new, "--format", "json", "--document", "adilet:K950001000_")
     [flag] = json.loads(scoped.out)["changes"][0]["flags"]
     assert (flag["rule_id"], flag["direction"]) == ("sovereignty", "relaxes")
+
+
+def test_reporting_eased_from_quarterly_to_semi_annual_is_good_news_not_a_new_burden(
+    cli, tmp_path: Path
+) -> None:
+    article = (
+        "Налоговый кодекс\n\nСтатья 56. Отчетность\n\n1. Получатели иностранных денег {} представляют "
+        "сведения об их расходовании.\n"
+    )
+    old, new = _files(tmp_path, article.format("ежеквартально"), article.format("раз в полугодие"))
+    flags = _flags(cli, old, new)
+    assert {f["direction"] for f in flags} == {"relaxes"}
+    [frequency] = [f for f in flags if f["unit"] == "per_year"]
+    assert (frequency["old_value"], frequency["new_value"]) == (4, 2)
+
+
+def test_removing_the_identification_number_from_the_register_relaxes(cli, tmp_path: Path) -> None:
+    article = (
+        "Приказ\n\nПункт 5. Реестр\n\n5. В реестре указываются {}наименование получателя, донор и сумма.\n"
+    )
+    old, new = _files(tmp_path, article.format("ИИН, "), article.format(""))
+    flags = {f["rule_id"]: f for f in _flags(cli, old, new)}
+    assert flags["identifier-disclosure"]["direction"] == "relaxes"

@@ -127,9 +127,15 @@ def test_a_reader_sees_the_report_in_a_browser(demo_run, browser, width: int) ->
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"report-{width}.png"), full_page=True)
     seen = page.inner_text("body")
-    for label in ("Статья 7-1", "Статья 31-1", "Статья 32"):
+    for label in ("Статья 7-1. Опрос общественного мнения", "Статья 31-1", "Статья 32"):
         assert label in seen
+    assert re.search(r"редакция от \d\d\.\d\d\.\d{4} → редакция от \d\d\.\d\d\.\d{4}", page.title())
+    summary = page.locator("table").first.inner_text()
+    assert "Изменено статей\t3" in summary and "ни одно правило не сработало" in summary
+    assert page.locator(f'a[href="{LAW}"]').count() == 1 and page.locator(f'a[href="{ACT}"]').count() == 2
     assert "art_" not in seen
+    assert_whole_words_around_ellipses(seen, demo_run.db_url)
+    html5lib.HTMLParser(strict=True).parse(demo_run.report.read_text(encoding="utf-8"))
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.close()
 

@@ -82,7 +82,8 @@ def test_markdown_marks_insertions_and_escapes_law_text(changes):
     text = markdown.render(changes, from_side=FROM, to_side=TO, title="Изменения")
     assert "<ins>" in text and "без оружия</ins>" in text
     assert "<script>" not in text and "&lt;script&gt;" in text
-    assert "## Статья 5\\-1 Раскрытие \\[inserted\\]" in text
+    assert "## Статья 5\\-1. Раскрытие\n\n*статья добавлена*" in text
+    assert "**Изменено статей:** 2" in text and "01\\.01\\.2023" in text
     assert "<mark>иностранных источников</mark>" in text
 
 

@@ -41,6 +41,8 @@ def make_docx(*paragraphs: str) -> bytes:
     return out.getvalue()
 
 
+V1_CARD = page("history_v1_handmade.html").replace("Архив".encode(), "На публичном обсуждении".encode())
+"""Version 1 as the card showed it while it was current (its history page says «Архив»)."""
 V2_DOCX = make_docx(
     "Статья 1. Внести в следующие законодательные акты Республики Казахстан изменения и дополнения:",
     "1. В Закон Республики Казахстан от 16 января 2001 года «О некоммерческих организациях»:",
@@ -64,7 +66,9 @@ def portal() -> Iterator[ReplayServer]:
 def draft_settings(portal: ReplayServer, *, follow_cards: bool = True) -> Settings:
     return dataclasses.replace(
         config.load(),
-        drafts=Drafts(base_url=portal.url, follow_cards=follow_cards, keywords=("некоммерческ",)),
+        drafts=Drafts(
+            base_url=portal.url, follow_cards=follow_cards, keywords=("некоммерческ",), languages=("ru",)
+        ),
         politeness=Politeness(
             rate_per_host={"default": 1000.0}, retries=1, backoff_base_s=0.0, timeout_s=2.0
         ),

@@ -14,7 +14,7 @@ from storage.db import Database
 from tracker.drafts import LIST_KEY, DraftFollower
 from tracker.replay import ReplayServer
 
-from .conftest import CARD, DOCX, HISTORY, KEY, TODAY, V2_DOCX, draft_settings, page
+from .conftest import CARD, DOCX, HISTORY, KEY, TODAY, V1_CARD, V2_DOCX, draft_settings, page
 
 
 def stored_events(db: Database) -> list[tuple[str, dict]]:
@@ -30,7 +30,7 @@ def changes(db: Database) -> list[m.Change]:
 def test_two_versions_diff_by_article_and_warn_of_the_deadline(
     follower: DraftFollower, portal: ReplayServer, db: Database
 ) -> None:
-    portal.route(CARD, page("history_v1_handmade.html"))  # version 1, deadline 30/08: already past
+    portal.route(CARD, V1_CARD)  # version 1, deadline 30/08: already past
     (first,) = follower.follow()
     assert (first.key, first.outcome, first.seq) == (KEY, "new_edition", 1)
     assert first.announced == ("draft.published",)
@@ -49,6 +49,9 @@ def test_two_versions_diff_by_article_and_warn_of_the_deadline(
     types = [t for t, _ in stored_events(db)]
     assert types.count("draft.published") == 1
     assert types.count("draft.deadline_approaching") == 1
+    (added,) = [p for t, p in stored_events(db) if t == "draft.version_added"]
+    assert (added["version"], added["draft"]["stage"]) == (2, "public_discussion")
+    assert {c["new_eid"] for c in added["changes"]} == {"art_1", "art_2"}
     warning = next(p for t, p in stored_events(db) if t == "draft.deadline_approaching")
     assert (warning["days_left"], warning["draft"]["deadline"], warning["draft"]["version"]) == (
         2,

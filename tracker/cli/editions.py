@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import date, datetime
@@ -11,6 +12,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
+from scrapers.adilet import document_url
 from storage import editions, watchlist
 from tracker.cli.app import app, console, database, settings
 from tracker.diff import diff_documents
@@ -18,11 +20,13 @@ from tracker.errors import InputError, NotFound
 from tracker.keys import check_languages, check_tags, parse_key
 from tracker.model import Change, Document, EditionInfo
 from tracker.notify.subscribers import split_list
+from tracker.output import SafeConsole
 from tracker.render import Side
 from tracker.render import html as render_html
 from tracker.render import json as render_json
 from tracker.render import markdown as render_md
 from tracker.render import terminal as render_term
+from tracker.render.words import Words
 from tracker.rules.engine import load_rules
 
 FORMATS = ("term", "html", "md", "json")
@@ -58,7 +62,9 @@ def _load(edition: EditionInfo) -> Document:
 
 def _side(edition: EditionInfo) -> Side:
     day = edition.edition_date or edition.fetched_at.date()
-    return Side(f"{edition.key} edition {edition.seq}", edition.title, day, edition.language)
+    source, ident = parse_key(edition.key)
+    url = document_url(settings().public_url, ident, edition.language) if source == "adilet" else None
+    return Side(f"{edition.key} edition {edition.seq}", edition.title, day, edition.language, url)
 
 
 def _only_article(changes: list[Change], num: str | None) -> list[Change]:
@@ -100,13 +106,16 @@ def emit(changes: list[Change], from_side: Side, to_side: Side, fmt: str, output
             render_json.to_dict(changes, from_side=from_side, to_side=to_side), ensure_ascii=False, indent=2
         )
     elif fmt in ("md", "html"):
-        title = f"Zan Watch: {from_side.describe()} → {to_side.describe()}"
+        title = Words(to_side.language).title(from_side, to_side)
         page = render_md.render if fmt == "md" else render_html.render
-        text = page(changes, from_side=from_side, to_side=to_side, title=title)
-    else:
-        with console.capture() as capture:
-            render_term.render(changes, console, from_side=from_side, to_side=to_side)
-        text = capture.get()
+        text = page(
+            changes, from_side=from_side, to_side=to_side, title=title, acts_base=settings().public_url
+        )
+    else:  # a file gets plain text, its insertions and deletions marked [+…+] and [-…-]
+        buffer = io.StringIO()
+        plain = SafeConsole(file=buffer, color_system=None, width=console.width)
+        render_term.render(changes, plain, from_side=from_side, to_side=to_side)
+        text = buffer.getvalue()
     if output is None:
         typer.echo(text)
         return

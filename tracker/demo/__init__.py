@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from scrapers.adilet import document_url
 from storage import editions, watchlist
 from storage.db import Database
 from tracker import config
@@ -23,6 +24,7 @@ from tracker.pipeline import Checker
 from tracker.render import Side
 from tracker.render import html as render_html
 from tracker.render import terminal as render_term
+from tracker.render.words import Words
 from tracker.replay import ReplayServer
 
 KEY = "adilet:Z950002592_"
@@ -83,16 +85,24 @@ def run_demo(console: Console, report: Path, settings: config.Settings) -> None:
         old, new = editions.load_document(session, old_ed), editions.load_document(session, new_ed)
     changes = diff_documents(old, new)
     checker.recorder.rules.apply(changes, document_key=KEY, language="rus")
+    source = document_url(settings.public_url, KEY.partition(":")[2], "rus")
     sides = (
-        Side(f"{KEY} edition 1 (constructed)", old.title),
-        Side(f"{KEY} edition 2 (real page)", new.title),
+        Side(f"{KEY} edition 1 (constructed)", old.title, old_ed.edition_date or old_ed.fetched_at.date()),
+        Side(
+            f"{KEY} edition 2 (real page)",
+            new.title,
+            new_ed.edition_date or new_ed.fetched_at.date(),
+            url=source,
+        ),
     )
     render_term.render(changes, console, from_side=sides[0], to_side=sides[1])
-    report.write_text(
-        render_html.render(changes, from_side=sides[0], to_side=sides[1], title="Zan Watch demo"),
-        encoding="utf-8",
+    title = Words("rus").title(*sides)
+    page = render_html.render(
+        changes, from_side=sides[0], to_side=sides[1], title=title, acts_base=settings.public_url
     )
+    report.write_text(page, encoding="utf-8")
     console.print(f"\nHTML report: {report.resolve()}")
     run_draft_demo(console, db, settings)
     console.print(f"\nExplore the demo database: zanwatch --db {url} history {KEY}")
+    console.print(f"and its draft: zanwatch --db {url} drafts list")
     db.dispose()

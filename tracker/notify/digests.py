@@ -9,11 +9,12 @@ after a crash in the instant between acceptance and commit is one message to mai
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import smtplib
 import ssl
 import threading
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -36,9 +37,11 @@ from storage.subscribers import Subscriber
 from tracker.config import Schedule, Settings, Smtp
 from tracker.errors import InputError, NotFound, ZanWatchError
 from tracker.i18n import Language, check_language, eid_label, format_date, locale_tag, translator
-from tracker.model import Op
+from tracker.model import Amendment, Op
 from tracker.notify.subscribers import matches, relevant_flags
+from tracker.output import http_link
 from tracker.render import marked_words, shortened
+from tracker.render.words import ActView, FlagView, Words
 from tracker.rules import load_rules
 from tracker.web import links
 
@@ -53,29 +56,6 @@ _templates = Environment(
     undefined=StrictUndefined,
     keep_trailing_newline=True,
 )
-
-
-@dataclass(frozen=True)
-class FlagView:
-    """A rule's verdict as the reader sees it: every word in the reader's language but the law's own."""
-
-    severity: str
-    severity_label: str
-    direction: str
-    direction_label: str
-    theme_label: str
-    reason: str
-    matched: list[str]
-
-
-@dataclass(frozen=True)
-class ActView:
-    """The amending act a footnote names, linked to its page on adilet."""
-
-    kind_label: str
-    label: str
-    url: str | None
-    in_force: str
 
 
 @dataclass
@@ -102,6 +82,14 @@ class AnnouncedView:
 
 
 @dataclass
+class ActGroupView:
+    """One amending act and each watched law (title → article labels) the digest's events say it touches."""
+
+    act: ActView
+    laws: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
 class LawView:
     key: str
     title: str
@@ -118,6 +106,8 @@ class DraftView:
     developer: str
     deadline: str
     days_left: int | None
+    notes: tuple[str, ...] = ()
+    """How the draft moved, stalled or changed (`draft.stage_changed`, `draft.stale`, …), oldest first."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +120,8 @@ class Digest:
     laws: list[LawView]
     drafts: list[DraftView]
     last_event_id: int
+    acts: list[ActGroupView] = field(default_factory=list)
+    """Acts that touch more than one of the digest's laws: one act, every law and article it changes."""
 
 
 @dataclass
@@ -248,13 +240,22 @@ def build(
     words = _Words(language, _reasons(tuple(settings.rules.packs)))
     laws: dict[str, LawView] = {}
     drafts: dict[str, DraftView] = {}
+    acts: dict[str, ActGroupView] = {}
     for event in chosen:
         p = event.payload
+        if p["type"] == "initiative.waiting":
+            item = p["initiative"]
+            drafts[f"initiative:{item['id']}"] = words.initiative(item)
+            continue
         if p["type"].startswith("draft."):
-            drafts[str(p["draft"].get("id"))] = words.draft(p["draft"], p.get("days_left"))
+            key = str(p["draft"].get("id"))
+            seen = drafts[key].notes if key in drafts else ()
+            view = words.draft(p["draft"], p.get("days_left"))
+            drafts[key] = dataclasses.replace(view, notes=seen + words.draft_note(p))
             continue
         doc = p["document"]
-        law = laws.setdefault(doc["key"], LawView(doc["key"], doc.get("title") or doc["key"], doc.get("url")))
+        fresh = LawView(doc["key"], doc.get("title") or doc["key"], http_link(doc.get("url")))
+        law = laws.setdefault(doc["key"], fresh)
         if p["type"] == "edition.created" and p["edition"].get("date"):
             law.editions.append(words.format_iso(p["edition"]["date"]))
         elif p["type"] == "provision.changed":
@@ -266,13 +267,50 @@ def build(
                 p["change"].get("new_eid") or p["change"].get("old_eid"),
             )
             law.changes.append(words.change(p["change"], sub, settings.public_url, doc, web))
-        elif p["type"] == "amendment.scheduled":
+        elif p["type"] == "amendment.announced":
             law.announced.append(words.announced(p["eid"], p["amendment"], settings.public_url, doc))
+        elif p["type"] == "amendment.in_force_soon":
+            a = _act_only(p["act"])
+            for eid in p["eids"]:
+                soon = {**a, "effective": p["effective"], "text": ""}
+                law.announced.append(words.announced(eid, soon, settings.public_url, doc))
+        for eid, a in _acts_named(p):
+            name = a.get("act_id") or a.get("act_number") or ""
+            group = acts.setdefault(name, ActGroupView(words.act_of(a, settings.public_url, doc)))
+            articles = group.laws.setdefault(law.title, [])
+            label = words.article(eid)
+            if label not in articles:
+                articles.append(label)
     ordered = sorted(laws.values(), key=lambda law: law.title)
     day = today or datetime.now(ZoneInfo(settings.schedule.timezone)).date()
     subject = words.subject(ordered, list(drafts.values()))
     summary = words.summary(ordered, list(drafts.values()), day)
-    return Digest(sub, language, subject, summary, ordered, list(drafts.values()), chosen[-1].id)
+    shared = [group for group in acts.values() if len(group.laws) > 1]
+    return Digest(sub, language, subject, summary, ordered, list(drafts.values()), chosen[-1].id, shared)
+
+
+def _act_only(act: dict[str, Any]) -> dict[str, Any]:
+    """An `act` of an event as the amendment shape the digest's words read."""
+    return {
+        "kind": "amended",
+        "text": "",
+        "act_id": act["source_id"],
+        "act_number": act["number"],
+        "act_date": act["adopted"],
+    }
+
+
+def _acts_named(p: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]:
+    """(eid, amendment) for every act an event names: announced changes and footnotes of changes."""
+    if p["type"] == "amendment.announced":
+        return [(p["eid"], p["amendment"])]
+    if p["type"] == "amendment.in_force_soon":
+        return [(eid, _act_only(p["act"])) for eid in p["eids"]]
+    if p["type"] == "provision.changed":
+        change = p["change"]
+        eid = change.get("new_eid") or change.get("old_eid")
+        return [(eid, a) for a in change.get("amendments", []) if a.get("act_id") or a.get("act_number")]
+    return []
 
 
 def render(digest: Digest) -> tuple[str, str]:
@@ -386,12 +424,12 @@ def _deliver(
     return "sent", ""
 
 
-class _Words:
-    """Everything a digest says, in one language: labels, phrases, the summary and the subject."""
+class _Words(Words):
+    """Everything a digest says, in one language: its views of changes, the summary and the subject."""
 
     def __init__(self, language: Language, reasons: Mapping[str, str]):
-        t = translator(language)
-        self.language, self.reasons, self._, self._n = language, reasons, t.gettext, t.ngettext
+        super().__init__(language)
+        self.reasons, self._, self._n = reasons, self.gettext, self.ngettext
 
     def format_iso(self, value: str | None) -> str:
         return format_date(date.fromisoformat(value[:10]), self.language) if value else ""
@@ -405,84 +443,67 @@ class _Words:
         if c.get("kind") == "renumbered" and old and new and old != new:
             label = f"{eid_label(old, self.language)} → {label}"
         heading = c.get("heading") or ""
-        flags = [self.flag(f) for f in relevant_flags(sub, c.get("flags", []))]
-        kinds = {
-            "inserted": _("added"),
-            "repealed": _("repealed"),
-            "substituted": _("amended"),
-            "renumbered": _("renumbered"),
-        }
+        flags = [self.flag_of(f) for f in relevant_flags(sub, c.get("flags", []))]
         return ChangeView(
             label=label,
             heading=heading,
-            kind_label=kinds.get(c.get("kind") or "", _("amended")),
+            kind_label=self.kind(c.get("kind") or ""),
             ops=shortened(_without_heading([(op, text) for op, text in c.get("ops", [])], heading), _CONTEXT),
             flags=flags,
-            acts=[self.act(a, public_url, doc) for a in c.get("amendments", []) if a],
+            acts=[self.act_of(a, public_url, doc) for a in c.get("amendments", []) if a],
             direction=min((f.direction for f in flags), key=_DIRECTION_RANK.index, default=""),
             web_url=web_url,
         )
 
-    def flag(self, f: dict[str, Any]) -> FlagView:
-        _ = self._
-        severity, direction = f.get("severity") or "info", f.get("direction") or "neutral"
-        theme = _theme_label(_, f.get("theme") or "")
-        reason = self.reasons.get(f.get("rule_id") or "", "")
-        translated = _(reason) if reason else ""
-        if self.language != "eng" and translated == reason:  # untranslated: the theme alone says it
-            translated = ""
-        return FlagView(
-            severity=severity,
-            severity_label=_severity_label(_, severity),
-            direction=direction,
-            direction_label={"restricts": _("restricts"), "relaxes": _("relaxes")}.get(
-                direction, _("neutral")
-            ),
-            theme_label=theme,
-            reason=translated,
-            matched=[w for w in f.get("matched", []) if w],
+    def flag_of(self, f: dict[str, Any]) -> FlagView:
+        return self.flag(
+            severity=f.get("severity") or "info",
+            direction=f.get("direction") or "neutral",
+            theme=f.get("theme") or "",
+            description=self.reasons.get(f.get("rule_id") or "", ""),
+            matched=list(f.get("matched", [])),
         )
 
-    def act(self, a: dict[str, Any], public_url: str, doc: dict[str, Any]) -> ActView:
-        _ = self._
-        act_id, number, when = a.get("act_id"), a.get("act_number"), self.format_iso(a.get("act_date"))
-        if number and when:
-            label = _("No. {number} of {date}").format(number=number, date=when)
-        elif number:
-            label = _("No. {number}").format(number=number)
-        else:
-            label = _("amending act of {date}").format(date=when) if when else _("amending act")
-        effective = self.format_iso(a.get("effective"))
-        in_force = (
-            _("in force from {date}").format(date=effective)
-            if effective
-            else (f"«{a['in_force']}»" if a.get("in_force") else "")
-        )
-        kinds = {
-            "amended": _("amended by"),
-            "new_wording": _("new wording by"),
-            "repealed": _("repealed by"),
-            "supplemented": _("supplemented by"),
-            "words_replaced": _("words replaced by"),
-            "scheduled": _("announced by"),
-        }
-        url = f"{public_url.rstrip('/')}/{doc.get('language') or 'rus'}/docs/{act_id}" if act_id else None
-        return ActView(kinds.get(a.get("kind") or "", _("amended by")), label, url, in_force)
+    def act_of(self, a: dict[str, Any], public_url: str, doc: dict[str, Any]) -> ActView:
+        return self.act(Amendment.from_dict(a), public_url, doc.get("language") or "rus")
 
-    def announced(self, eid: str, a: dict[str, Any], public_url: str, doc: dict[str, Any]) -> AnnouncedView:
-        label = eid_label(eid, self.language) if eid else self._("whole text")
-        act = self.act(a, public_url, doc) if a.get("act_id") or a.get("act_number") else None
+    def article(self, eid: str | None) -> str:
+        """An article's label as the law writes it; no eid: the whole act."""
+        return eid_label(eid, self.language) if eid else self._("whole act")
+
+    def announced(
+        self, eid: str | None, a: dict[str, Any], public_url: str, doc: dict[str, Any]
+    ) -> AnnouncedView:
+        label = self.article(eid)
+        act = self.act_of(a, public_url, doc) if a.get("act_id") or a.get("act_number") else None
         on = date.fromisoformat(a["effective"][:10]) if a.get("effective") else None
         return AnnouncedView(label, on, format_date(on, self.language), a.get("text") or "", act)
 
     def draft(self, d: dict[str, Any], days_left: int | None) -> DraftView:
         return DraftView(
             d.get("title") or "",
-            d.get("url"),
+            http_link(d.get("url")),
             d.get("developer") or "",
             self.format_iso(d.get("deadline")),
             days_left,
         )
+
+    def draft_note(self, p: dict[str, Any]) -> tuple[str, ...]:
+        """What a draft event adds to the draft's line (the stages of `tracker.stages`)."""
+        _ = self._
+        if p["type"] == "draft.stage_changed":
+            return (_("moved on: {status}").format(status=p["draft"].get("status") or p["to_stage"]),)
+        if p["type"] == "draft.stale":
+            return (_("no movement since {date}").format(date=self.format_iso(p["since"])),)
+        if p["type"] == "draft.version_added":
+            return (_("new version {n}").format(n=p["version"]),)
+        return ()
+
+    def initiative(self, item: dict[str, Any]) -> DraftView:
+        """An announced initiative that still has no text (`initiative.waiting`)."""
+        _ = self._
+        note = _("announced {date}, still no text").format(date=self.format_iso(item["created_on"]))
+        return DraftView(item["title"], item.get("url"), "", "", None, (note,))
 
     def subject(self, laws: list[LawView], drafts: list[DraftView]) -> str:
         _, ngettext = self._, self._n
@@ -602,40 +623,6 @@ def _reasons(packs: tuple[str, ...]) -> dict[str, str]:
         return {rule.id: rule.description for rule in load_rules(packs).rules}
     except ZanWatchError:
         return {}
-
-
-def _severity_label(_: Callable[[str], str], severity: str) -> str:
-    labels = {
-        "info": _("info"),
-        "low": _("low"),
-        "medium": _("medium"),
-        "high": _("high"),
-        "critical": _("critical"),
-    }
-    return labels.get(severity, severity)
-
-
-def _theme_label(_: Callable[[str], str], theme: str) -> str:
-    labels = {
-        "association": _("freedom of association"),
-        "ngo_reporting": _("NGO reporting"),
-        "foreign_funding": _("foreign funding"),
-        "liquidation": _("suspension and liquidation"),
-        "assembly": _("peaceful assembly"),
-        "expression": _("freedom of expression"),
-        "media": _("media"),
-        "online": _("online speech"),
-        "internet_shutdown": _("internet shutdowns"),
-        "extremism": _("extremism"),
-        "religion": _("freedom of religion"),
-        "lgbt": _("LGBT rights"),
-        "privacy": _("privacy"),
-        "international_law": _("international law"),
-        "participation": _("public participation"),
-        "charity": _("charity"),
-        "trade_unions": _("trade unions"),
-    }
-    return labels.get(theme, theme)
 
 
 def _aware(moment: datetime) -> datetime:

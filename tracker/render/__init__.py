@@ -13,16 +13,12 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.i18n import format_date, provision_label, translator
 from tracker.model import Amendment, Change, Flag, Op, Provision
 
 CONTEXT = 200
 """Characters of unchanged text kept on each side of an edit; None in a renderer's call keeps all."""
 
-_UNIT_NAMES = {
-    "rus": {"article": "Статья {}", "point": "Пункт {}", "preamble": "Преамбула"},
-    "kaz": {"article": "{}-бап", "point": "{}-тармақ", "preamble": "Преамбула"},
-    "eng": {"article": "Article {}", "point": "Point {}", "preamble": "Preamble"},
-}
 _RUN_NAMES = {"rus": "Статьи {}", "kaz": "{}-баптар", "eng": "Articles {}"}
 """A run of renumbered articles, named by both ranges."""
 _OP_SIDES = {"+": ("inserted", "any"), "-": ("deleted", "any")}
@@ -40,15 +36,17 @@ class Side:
     title: str = ""
     date: date | None = None
     language: str = "rus"
+    url: str | None = None
+    """The source page, linked from reports."""
 
     def describe(self) -> str:
-        parts = [self.label, self.title, self.date.isoformat() if self.date else ""]
+        parts = [self.label, self.title, format_date(self.date, self.language)]
         return " · ".join(p for p in parts if p)
 
 
 def provision_name(provision: Provision, language: str = "rus") -> str:
-    names = _UNIT_NAMES.get(language, _UNIT_NAMES["rus"])
-    return names.get(provision.kind, "{}").format(provision.num) or provision.eid
+    """«Статья 5», «5-бап», «Article 5»: as the law's own page labels it."""
+    return provision_label(provision.kind, provision.num, language) or provision.eid
 
 
 def change_name(change: Change, language: str = "rus") -> str:
@@ -63,9 +61,15 @@ def change_name(change: Change, language: str = "rus") -> str:
     return provision_name(change.new or change.old, language)  # type: ignore[arg-type]
 
 
-def run_note(change: Change) -> str:
+def run_note(change: Change, language: str = "eng") -> str:
     """'7 articles renumbered alike, text unchanged' for a run (see `Change.pairs`), else ''."""
-    return f"{len(change.pairs)} articles renumbered alike, text unchanged" if change.pairs else ""
+    if not change.pairs:
+        return ""
+    n = len(change.pairs)
+    note = translator(language).ngettext(
+        "{n} article renumbered alike, text unchanged", "{n} articles renumbered alike, text unchanged", n
+    )
+    return note.format(n=n)
 
 
 def describe_amendment(a: Amendment) -> str:
@@ -89,10 +93,17 @@ def describe_amendment(a: Amendment) -> str:
 def direction_note(flag: Flag) -> str:
     """'restricts: 50 → 250 mci', 'relaxes (good news): 10 → 3 persons', or '' for a neutral flag."""
     label = {"restricts": "restricts", "relaxes": "relaxes (good news)"}.get(flag.direction, "")
-    if flag.old_value is None or flag.new_value is None:
+    values = values_note(flag)
+    if not values:
         return label
-    values = f"{_number(flag.old_value)} → {_number(flag.new_value)}" + (f" {flag.unit}" if flag.unit else "")
     return f"{label}: {values}" if label else values
+
+
+def values_note(flag: Flag) -> str:
+    """'50 → 250 mci' for a quantity flag, else ''."""
+    if flag.old_value is None or flag.new_value is None:
+        return ""
+    return f"{_number(flag.old_value)} → {_number(flag.new_value)}" + (f" {flag.unit}" if flag.unit else "")
 
 
 def _number(value: float) -> str:

@@ -11,16 +11,9 @@ import re
 from html import escape
 
 from tracker.model import Change
-from tracker.render import (
-    CONTEXT,
-    Side,
-    change_name,
-    describe_amendment,
-    direction_note,
-    highlighted,
-    run_note,
-    shortened,
-)
+from tracker.render import CONTEXT, Side, change_name, highlighted, run_note, shortened, values_note
+from tracker.render.html import summary
+from tracker.render.words import ADILET, Words
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _TAGS = {"+": "ins", "-": "del"}
@@ -33,37 +26,70 @@ def render(
     to_side: Side,
     title: str,
     context: int | None = CONTEXT,
+    acts_base: str = ADILET,
 ) -> str:
-    lines = [
-        f"# {_text(title)}",
+    """The HTML report's structure in Markdown: title, editions with dates and links, summary, changes."""
+    words = Words(to_side.language)
+    _ = words.gettext
+    lines = [f"# {_text(title)}", ""]
+    for word, side in ((_("from"), from_side), (_("to"), to_side)):
+        parts = [_text(p) for p in (side.label, side.title, words.date(side.date)) if p]
+        link = f" · <{side.url}>" if side.url else ""
+        lines.append(f"{_text(word)}: {' · '.join(parts)}{link}  ")
+    lines.append("")
+    lines += [f"- **{_text(label)}:** {_text(value)}" for label, value in summary(changes, words)]
+    lines += [
         "",
-        f"from {_text(from_side.describe())}  ",
-        f"to {_text(to_side.describe())}",
-        "",
-        f"{len(changes)} changed provision(s)" if changes else "No changes.",
+        _text(
+            _("Inserted text is underlined, deleted text struck through; «…» marks unchanged text left out.")
+        ),
     ]
     for change in changes:
-        lines += ["", change_markdown(change, language=to_side.language, context=context)]
+        lines += [
+            "",
+            change_markdown(change, language=to_side.language, context=context, acts_base=acts_base),
+        ]
     return "\n".join(lines) + "\n"
 
 
-def change_markdown(change: Change, *, language: str = "rus", context: int | None = CONTEXT) -> str:
-    similarity = f", similarity {change.similarity:.2f}" if change.kind == "renumbered" else ""
-    heading = f" {_text(change.heading)}" if change.heading else ""
-    lines = [f"## {_text(change_name(change, language))}{heading} \\[{change.kind}{similarity}\\]", ""]
-    lines += [f"- {_text(describe_amendment(a))}" for a in change.amendments]
+def change_markdown(
+    change: Change, *, language: str = "rus", context: int | None = CONTEXT, acts_base: str = ADILET
+) -> str:
+    words = Words(language)
+    heading = f". {_text(change.heading)}" if change.heading else ""
+    lines = [
+        f"## {_text(change_name(change, language))}{heading}",
+        "",
+        f"*{_text(words.kind(change.kind))}*",
+        "",
+    ]
+    for a in change.amendments:
+        act = words.act(a, acts_base, language)
+        label = f"[{_text(act.label)}]({act.url})" if act.url else _text(act.label)
+        lines.append(
+            f"- {_text(act.kind_label)} {label}" + (f"; {_text(act.in_force)}" if act.in_force else "")
+        )
     if change.amendments:
         lines.append("")
-    lines.append(_text(run_note(change)) if change.pairs else _redline(change, context))
+    lines.append(_text(run_note(change, language)) if change.pairs else _redline(change, context))
     if change.flags:
         lines.append("")
     for f in change.flags:
-        matched = ", ".join(f"<mark>{_text(w)}</mark>" for w in f.matched)
-        note = direction_note(f)
+        view = words.flag(
+            severity=f.severity,
+            direction=f.direction,
+            theme=f.theme,
+            description=f.description,
+            matched=list(f.matched),
+        )
+        matched = ", ".join(f"<mark>{_text(w)}</mark>" for w in view.matched)
         marker = "✓ " if f.direction == "relaxes" else ""
-        note_md = f" *{_text(note)}*" if note else ""
-        rule = f"`{f.rule_id}` \\[{f.theme}\\] on {f.side}"
-        lines.append(f"- {marker}**{f.severity}**{note_md} {rule}: {matched}")
+        values = f" {_text(values_note(f))}" if values_note(f) else ""
+        reason = f": {_text(view.reason)}" if view.reason else ""
+        lines.append(
+            f"- {marker}**{_text(view.severity_label)} · {_text(view.direction_label)}{values}** "
+            f"{_text(view.theme_label)}{reason} (`{f.rule_id}`) — {matched}"
+        )
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from tracker.diff import compared_text
 from tracker.errors import RuleError
-from tracker.model import Change, Direction, Flag
+from tracker.model import LANGUAGES, Change, Direction, Flag
 
 SNIPPET_CHARS = 120
 EFFECTS = ("restriction", "safeguard", "topic")
@@ -31,6 +31,7 @@ _FOLDS = {
     "kaz": str.maketrans("ёЁiI", "еЕіІ"),  # older adilet texts type Latin i for Kazakh і
 }
 Fail = Callable[[str], RuleError]
+_CLAUSE_END = re.compile(r"[.;\n]")
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,26 @@ def compile_pattern(lang: str, source: str, where: str, fail: Fail) -> re.Patter
     if pattern.search("") is not None:
         raise fail(f"{where}: regex {source!r} matches empty text")
     return pattern
+
+
+def clause(text: str, start: int, end: int) -> str:
+    """The sentence or clause (between «.», «;» and line ends) holding text[start:end]."""
+    left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    right = _CLAUSE_END.search(text, end)
+    return text[left : right.start() if right else len(text)]
+
+
+def compile_context(value: Any, fail: Fail) -> dict[str, tuple[re.Pattern[str], ...]]:
+    """`context.<lang>`: patterns of which one must stand in the same clause as the rule's match."""
+    if not isinstance(value, dict) or not value:
+        raise fail("context needs patterns per language (context.rus = [...])")
+    compiled = {}
+    for lang, items in value.items():
+        if lang not in LANGUAGES:
+            raise fail(f"context: unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
+        sources = strings(items, f"context.{lang}", fail)
+        compiled[lang] = tuple(compile_pattern(lang, source, f"context.{lang}", fail) for source in sources)
+    return compiled
 
 
 def strings(value: Any, key: str, fail: Fail) -> tuple[str, ...]:

@@ -12,9 +12,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.model import LANGUAGES, Change, Flag
-from tracker.rules.base import Fail, Header, Hit, compile_pattern, fold, pair_texts, snippet, strings
+from tracker.rules.base import (
+    Fail,
+    Header,
+    Hit,
+    clause,
+    compile_context,
+    compile_pattern,
+    fold,
+    pair_texts,
+    snippet,
+    strings,
+)
 
-KEYS = frozenset({"patterns"})
+KEYS = frozenset({"patterns", "context"})
 Compiled = tuple[tuple[str, re.Pattern[str]], ...]
 """Each pattern as written in the pack, and compiled."""
 
@@ -22,6 +33,9 @@ Compiled = tuple[tuple[str, re.Pattern[str]], ...]
 @dataclass(frozen=True)
 class Keywords:
     patterns: dict[str, Compiled]
+    context: dict[str, tuple[re.Pattern[str], ...]] | None = None
+    """When given, a match counts only with one of these in its clause: who is restricted, what is
+    punished (e.g. spreading false information, not officials informing a deputy)."""
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -31,6 +45,9 @@ class Keywords:
         """Every match of every pattern for the language, in text order."""
         folded = fold(text, language)
         found = [(source, m) for source, p in self.patterns.get(language, ()) for m in p.finditer(folded)]
+        if self.context is not None:
+            needed = self.context.get(language, ())
+            found = [hit for hit in found if any(p.search(clause(folded, *hit[1].span())) for p in needed)]
         return sorted(found, key=lambda hit: hit[1].start())
 
     def explain(self, text: str, language: str) -> list[Hit]:
@@ -40,7 +57,12 @@ class Keywords:
         ]
 
     def describe(self) -> dict[str, Any]:
-        return {"patterns": {lang: [source for source, _ in items] for lang, items in self.patterns.items()}}
+        out: dict[str, Any] = {
+            "patterns": {lang: [s for s, _ in items] for lang, items in self.patterns.items()}
+        }
+        if self.context is not None:
+            out["context"] = {lang: [p.pattern for p in items] for lang, items in self.context.items()}
+        return out
 
     def flags(self, rule: Header, change: Change, language: str) -> list[Flag]:
         """At most one flag per side, where the article's matches grew (inserted) or shrank (deleted)."""
@@ -97,4 +119,5 @@ def parse(item: dict[str, Any], fail: Fail) -> Keywords:
         compiled[lang] = tuple(
             (source, compile_pattern(lang, source, f"patterns.{lang}", fail)) for source in sources
         )
-    return Keywords(compiled)
+    context = compile_context(item["context"], fail) if "context" in item else None
+    return Keywords(compiled, context)

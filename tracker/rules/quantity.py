@@ -14,10 +14,9 @@ from typing import Any
 
 from tracker import quantities
 from tracker.model import LANGUAGES, Change, Flag
-from tracker.rules.base import Fail, Header, Hit, compile_pattern, fold, pair_texts, snippet, strings
+from tracker.rules.base import Fail, Header, Hit, clause, compile_context, fold, pair_texts, snippet
 
 KEYS = frozenset({"unit", "context", "restricts_when"})
-_CLAUSE_END = re.compile(r"[.;\n]")
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ class Amounts:
         return [
             q
             for q in quantities.read(text, language)
-            if q.unit == self.unit and any(p.search(_clause(folded, q.start, q.end)) for p in patterns)
+            if q.unit == self.unit and any(p.search(clause(folded, q.start, q.end)) for p in patterns)
         ]
 
     def explain(self, text: str, language: str) -> list[Hit]:
@@ -73,12 +72,6 @@ class Amounts:
         return flags
 
 
-def _clause(text: str, start: int, end: int) -> str:
-    left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
-    right = _CLAUSE_END.search(text, end)
-    return text[left : right.start() if right else len(text)]
-
-
 def _paired(
     old: list[quantities.Quantity], new: list[quantities.Quantity]
 ) -> list[tuple[quantities.Quantity, quantities.Quantity]]:
@@ -109,15 +102,4 @@ def parse(item: dict[str, Any], fail: Fail) -> Amounts:
     restricts_when = item.get("restricts_when")
     if restricts_when not in ("up", "down"):
         raise fail('restricts_when must be "up" or "down"')
-    context = item.get("context")
-    if not isinstance(context, dict) or not context:
-        raise fail("no context (give context.rus and, where you can, kaz and eng: words near the amount)")
-    compiled = {}
-    for lang, items in context.items():
-        if lang not in LANGUAGES:
-            raise fail(f"context: unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
-        compiled[lang] = tuple(
-            compile_pattern(lang, source, f"context.{lang}", fail)
-            for source in strings(items, f"context.{lang}", fail)
-        )
-    return Amounts(unit, compiled, restricts_when)
+    return Amounts(unit, compile_context(item.get("context"), fail), restricts_when)
