@@ -208,15 +208,32 @@ def update_initiative(session: Session, initiative_id: int, **values: object) ->
     return _initiative(row)
 
 
-def amendments_by_act(session: Session, act_ident: str) -> list[tuple[str, str, str, date | None, str]]:
+def amendments_by_act(
+    session: Session, act_ident: str
+) -> list[tuple[str, str, str, date | None, date | None, str]]:
     """What an act changed in the stored documents, from their footnotes: (document key, provision eid,
-    kind, in-force date or the act's date, footnote text), one row per document and provision."""
+    kind, in-force date, the act's date, footnote text), one row per document and provision."""
     query = (
         select(m.Amendment)
         .where(m.Amendment.act_id == act_ident, m.Amendment.language == "rus")
         .order_by(col(m.Amendment.id))
     )
-    return [(a.document_key, a.eid, a.kind, a.effective or a.act_date, a.text) for a in session.exec(query)]
+    return [(a.document_key, a.eid, a.kind, a.effective, a.act_date, a.text) for a in session.exec(query)]
+
+
+def adilet_titles(session: Session) -> list[tuple[str, str]]:
+    """(key, title) of each stored adilet document, its latest Russian edition's title."""
+    latest = (
+        select(m.Edition.document_key, func.max(m.Edition.seq).label("seq"))
+        .where(col(m.Edition.document_key).startswith("adilet:"), m.Edition.language == "rus")
+        .group_by(col(m.Edition.document_key))
+        .subquery()
+    )
+    query = select(m.Edition.document_key, m.Edition.title).join(
+        latest,
+        (col(m.Edition.document_key) == latest.c.document_key) & (col(m.Edition.seq) == latest.c.seq),
+    )
+    return [(key, title) for key, title in session.exec(query.where(m.Edition.language == "rus"))]
 
 
 def amending_acts(

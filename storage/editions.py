@@ -528,7 +528,5 @@ def drop_derived(session: Session, key: str, language: str) -> None:
     session.execute(delete(m.Flag).where(col(m.Flag.change_id).in_(change_ids)))
     session.execute(delete(m.Change).where(mine))
     for table in (m.Amendment, m.ProvisionVersion, m.Edition):
-        session.execute(
-            delete(table).where(col(table.document_key) == key, col(table.language) == language)
-        )
+        session.execute(delete(table).where(col(table.document_key) == key, col(table.language) == language))
     session.flush()

@@ -191,6 +191,8 @@ class Drafts:
     base_url: HttpUrl = "https://legalacts.egov.kz"
     follow_cards: Flag = False
     keywords: tuple[Text, ...] = ()
+    languages: tuple[Literal["ru", "kk"], ...] = ("ru", "kk")
+    """The portal's list pages are read in each language (`egovLang`); Kazakh titles match Kazakh keywords."""
     deadline_warning_days: Count = 3
     stale_days: Annotated[dict[StaleStage, Positive], AfterValidator(_with_default_stale_days)] = (
         dataclasses.field(default_factory=lambda: dict(STALE_DAYS))

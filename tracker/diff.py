@@ -177,8 +177,10 @@ def _fill_gaps(
     pairing with the greatest total similarity, counting only pairs at GAP_SIMILARITY or more, or with
     the same eId (which earn SAME_EID_BONUS).
     """
-    anchors = _in_order_pairs(sorted((j, i) for j, (i, _) in partner.items()))
     paired_old = {i for i, _ in partner.values()}
+    if len(paired_old) == len(old) or len(partner) == len(new):
+        return  # nothing left to pair on one side: the usual case of a few edits
+    anchors = _in_order_pairs(sorted((j, i) for j, (i, _) in partner.items()))
     bounds = [(-1, -1), *anchors, (len(old), len(new))]
     for (i0, j0), (i1, j1) in zip(bounds, bounds[1:], strict=False):
         olds = [i for i in range(i0 + 1, i1) if i not in paired_old]

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from scrapers import files, legalacts
 from scrapers.legalacts import DraftCard, DraftSummary, LegalactsSource, PageFetcher, card_url, draft_page
 from scrapers.parliament import Bill, BillSource
+from storage import drafts as store
 from storage import editions, health
 from storage import events as outbox
 from storage.db import Database
@@ -53,6 +54,7 @@ class DraftResult:
     changes: int = 0
     announced: tuple[str, ...] = ()
     reason: str = ""
+    language: str = LANGUAGE
 
 
 def almaty_today(settings: Settings) -> date:
@@ -78,70 +80,98 @@ class DraftFollower:
     ):
         self.settings = settings
         self.db = db
-        self.source = LegalactsSource(
-            fetcher or polite_fetcher(settings, db),
-            settings.drafts.base_url,
-            follow_cards=settings.drafts.follow_cards,
-        )
+        fetcher = fetcher or polite_fetcher(settings, db)
+        self.sources = [
+            LegalactsSource(
+                fetcher,
+                settings.drafts.base_url,
+                follow_cards=settings.drafts.follow_cards,
+                language=language,
+            )
+            for language in settings.drafts.languages
+        ]
         self.recorder = recorder or Recorder(settings)
         self.today = today or (lambda: almaty_today(settings))
 
     def follow(self) -> list[DraftResult]:
-        """One pass over the portal: every matching draft, each in its own transaction."""
-        try:
-            found = self.source.matching(self.settings.drafts.keywords)
-        except ZanWatchError as exc:
-            self._failed(LIST_KEY, str(exc))
-            return [DraftResult(LIST_KEY, "error", reason=str(exc))]
-        with self.db.transaction() as session:
-            health.succeeded(session, LIST_KEY, LANGUAGE)
-        return [self.follow_one(summary) for summary in found]
+        """One pass over the portal's list pages in each language (`egovLang=ru`, then `kk`), keywords of
+        both languages alike; every matching draft in its own transaction. A draft the Russian pass found
+        takes its stage from the Russian card; the Kazakh pass records its Kazakh text."""
+        results: list[DraftResult] = []
+        found_in_russian: set[str] = set()
+        for source in self.sources:
+            try:
+                found = source.matching(self.settings.drafts.keywords)
+            except ZanWatchError as exc:
+                self._failed(source, LIST_KEY, str(exc))
+                results.append(DraftResult(LIST_KEY, "error", reason=str(exc), language=source.language))
+                continue
+            with self.db.transaction() as session:
+                health.succeeded(session, LIST_KEY, source.language)
+            for summary in found:
+                results.append(self.follow_one(source, summary, observe=summary.id not in found_in_russian))
+            if source.language == LANGUAGE:
+                found_in_russian = {summary.id for summary in found}
+        return results
 
-    def follow_one(self, summary: DraftSummary) -> DraftResult:
-        key = f"legalacts:{summary.id}"
+    def follow_one(
+        self, source: LegalactsSource, summary: DraftSummary, *, observe: bool = True
+    ) -> DraftResult:
+        """Record a draft's new versions in the source's language; `observe` lets this sighting set its
+        stage (not when the Russian pass already did, so the two languages' status words never alternate)."""
+        key, language = f"legalacts:{summary.id}", source.language
         try:
-            versions = self._versions(key, summary.id) if self.source.follow_cards else []
+            versions = self._versions(source, key, summary.id) if source.follow_cards else []
         except ZanWatchError as exc:
-            self._failed(key, str(exc))
-            return DraftResult(key, "error", reason=str(exc))
+            self._failed(source, key, str(exc))
+            return DraftResult(key, "error", reason=str(exc), language=language)
         with self.db.transaction() as session:
-            draft = _draft(versions[-1][0], self.source.base_url) if versions else _listed(summary)
-            observed = stages.observe(session, _sighting(key, draft), self.today())
-            draft.update(stage=observed.draft.stage, draft_id=observed.draft.id)
+            draft = _draft(versions[-1][0], source.base_url) if versions else _listed(summary)
+            known = store.by_source(session, key)
+            if observe or known is None:
+                observed = stages.observe(session, _sighting(key, draft), self.today())
+                known, announced = observed.draft, observed.announced
+            else:
+                announced = ()
+            draft.update(stage=known.stage, draft_id=known.id)
             result = None
             for card, paragraphs in versions:
-                doc = structure.build(draft_page(card, paragraphs, LANGUAGE))
+                doc = structure.build(draft_page(card, paragraphs, language))
                 result = self.recorder.record(
                     session,
                     key,
-                    LANGUAGE,
+                    language,
                     doc,
                     origin="draft",
                     edition_date=card.created,
                     notify=card is versions[-1][0],
                     draft=draft,
                 )
-            if result is not None and result.outcome == "new_edition" and not observed.new:
+            if result is not None and result.outcome == "new_edition" and result.seq != 1:
                 stages.moved(session, key, self.today())
-            announced = observed.announced + self._announce(session, key, draft)
+            announced += self._announce(session, key, draft, language)
             if versions:
-                health.succeeded(session, key, LANGUAGE)
+                health.succeeded(session, key, language)
         if result is None:
-            return DraftResult(key, "listed", announced=announced)
-        return DraftResult(key, result.outcome, result.seq, result.changes, announced)
+            return DraftResult(key, "listed", announced=announced, language=language)
+        return DraftResult(key, result.outcome, result.seq, result.changes, announced, language=language)
 
-    def _versions(self, key: str, draft_id: str) -> list[tuple[DraftCard, list[str]]]:
+    def _versions(
+        self, source: LegalactsSource, key: str, draft_id: str
+    ) -> list[tuple[DraftCard, list[str]]]:
         """The current card with its text; on first sight also the earlier versions, oldest first, so the
         first recorded change is already a diff between versions."""
-        card = self.source.card(draft_id)
+        card = source.card(draft_id)
         with self.db.transaction() as session:
-            seen = editions.latest_edition(session, key, LANGUAGE) is not None
-        earlier = [] if seen else [self.source.history(v) for v in card.previous_versions]
+            seen = editions.latest_edition(session, key, source.language) is not None
+        earlier = [] if seen else [source.history(v) for v in card.previous_versions]
         earlier.sort(key=lambda c: c.version or 0)
-        return [(c, self.source.text(c)) for c in [*earlier, card]]
+        return [(c, source.text(c)) for c in [*earlier, card]]
 
-    def _announce(self, session: Session, key: str, draft: dict[str, Any]) -> tuple[str, ...]:
-        document = {"key": key, "title": draft["title"], "language": LANGUAGE, "url": draft["url"]}
+    def _announce(self, session: Session, key: str, draft: dict[str, Any], language: str) -> tuple[str, ...]:
+        """`draft.published` once per draft, `draft.deadline_approaching` once per deadline, whichever
+        language's pass saw it first."""
+        document = {"key": key, "title": draft["title"], "language": language, "url": draft["url"]}
         sent = []
         if not _announced(session, key, "draft.published"):
             events.publish(session, events.draft_published(document, draft))
@@ -157,18 +187,20 @@ class DraftFollower:
                 sent.append("draft.deadline_approaching")
         return tuple(sent)
 
-    def _failed(self, key: str, reason: str) -> None:
-        _failed(self.settings, self.db, key, "legalacts", self.source.base_url, reason)
+    def _failed(self, source: LegalactsSource, key: str, reason: str) -> None:
+        _failed(self.settings, self.db, key, "legalacts", source.base_url, reason, source.language)
 
 
-def _failed(settings: Settings, db: Database, key: str, site: str, url: str, reason: str) -> None:
+def _failed(
+    settings: Settings, db: Database, key: str, site: str, url: str, reason: str, language: str = LANGUAGE
+) -> None:
     """Count the failure; the operator hears once, when the count reaches the degraded threshold."""
     log.warning("drafts %s: %s", key, reason)
     with db.transaction() as session:
-        failures = health.failed(session, key, LANGUAGE, "error", reason)
+        failures = health.failed(session, key, language, "error", reason)
         if failures == settings.schedule.degraded_after_failures:
-            health.mark_degraded(session, key, LANGUAGE)
-            document = {"key": key, "title": "", "language": LANGUAGE, "url": url or None}
+            health.mark_degraded(session, key, language)
+            document = {"key": key, "title": "", "language": language, "url": url or None}
             events.publish(session, events.source_degraded(document, site, reason, failures))
 
 
@@ -223,9 +255,11 @@ class BillFollower:
 
 
 def review(settings: Settings, db: Database, today: date) -> list[int]:
-    """After following: drafts that stopped moving get their `draft.stale`, initiatives still without a
-    text their `initiative.waiting`. Returns the ids of the newly stale drafts."""
+    """After following: passed drafts are linked to the adilet act they became (and marked in force once
+    its changes took effect), drafts that stopped moving get their `draft.stale`, initiatives still
+    without a text their `initiative.waiting`. Returns the ids of the newly stale drafts."""
     with db.transaction() as session:
+        stages.follow_to_law(session, today)
         stale = [d.id for d in stages.note_stale(session, settings.drafts, today)]
         stages.note_waiting(session, settings.drafts, today)
     return stale

@@ -123,11 +123,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
+def _route_key(path: str, cookie: str | None) -> str:
+    return f"{path}\ncookie: {cookie}" if cookie else path
+
+
 class ReplayServer:
     """Serves routes on http://127.0.0.1:<free port> from a daemon thread until closed.
 
     Routes match the request's path with its query string first, then the path alone; an unknown path
-    gets a 404. A sequence serves its replies in order and then keeps repeating the last one.
+    gets a 404. A route given a `cookie` answers only requests sending exactly that Cookie header (a site
+    answering in the language its cookie names), before any route without one. A sequence serves its
+    replies in order and then keeps repeating the last one.
     """
 
     def __init__(self, *, tls_cert: str | None = None) -> None:
@@ -177,22 +183,26 @@ class ReplayServer:
         status: int = 200,
         headers: Mapping[str, str] | None = None,
         content_type: str = "text/html; charset=utf-8",
+        cookie: str | None = None,
     ) -> None:
-        """Set or replace the one reply for `path`."""
-        self.sequence(path, [Reply(body, status, headers, content_type)])
+        """Set or replace the one reply for `path` (for requests sending `cookie`, if given)."""
+        self.sequence(path, [Reply(body, status, headers, content_type)], cookie=cookie)
 
-    def sequence(self, path: str, replies: Iterable[Reply]) -> None:
+    def sequence(self, path: str, replies: Iterable[Reply], *, cookie: str | None = None) -> None:
         """Set or replace `path` with replies served in order, the last one repeating."""
         queue = deque(replies)
         if not queue:
             raise ValueError(f"sequence for {path} needs at least one reply")
         with self._lock:
-            self._routes[path] = queue
+            self._routes[_route_key(path, cookie)] = queue
 
     def _take(self, request: RecordedRequest) -> Reply:
+        cookie = next((v for k, v in request.headers.items() if k.lower() == "cookie"), None)
+        paths = (request.path, request.path.partition("?")[0])
+        keys = [_route_key(p, cookie) for p in paths] if cookie else []
         with self._lock:
             self._requests.append(request)
-            for key in (request.path, request.path.partition("?")[0]):
+            for key in (*keys, *paths):
                 queue = self._routes.get(key)
                 if queue:
                     return queue.popleft() if len(queue) > 1 else queue[0]

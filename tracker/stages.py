@@ -35,6 +35,9 @@ _PREFIX = re.compile(
 )
 _SUFFIX = re.compile(r"\s*(?:конституциялық\s+)?заң(?:ының|ы)?\s+жобасы$")
 _NUMBER = re.compile(r"\d+")
+_LAW_NUMBER = re.compile(r"№\s*(\d+(?:-[IVXLC]+)?)")
+UNLINKED = ""
+"""`act_key` of a draft whose linked act was unlinked by hand: it is not looked for again."""
 _WORD = re.compile(r"\w+")
 
 
@@ -197,7 +200,7 @@ def unlink(session: Session, draft_id: int, key: str, today: date) -> DraftInfo:
     if source == "adilet":
         if draft.act_key != key:
             raise InputError(f"draft {draft_id} is not linked to {key}")
-        store.update(session, draft_id, act_key=None)
+        store.update(session, draft_id, act_key=UNLINKED)
         return store.get(session, draft_id)
     sighting = next((s for s in draft.sources if s.key == key), None)
     if sighting is None:
@@ -221,6 +224,44 @@ def link_act(session: Session, draft: DraftInfo, key: str, today: date) -> Draft
         signed = min(dates, default=today)
         step(session, draft, StageEntry(signed, Stage.SIGNED, f"опубликован на adilet: {key}", key))
     return store.get(session, draft.id)
+
+
+def find_act(session: Session, draft: DraftInfo) -> str | None:
+    """The adilet act a passed draft became: the law number in a source's words («Подписан Главой
+    государства … № 305-VIII») known from the footnotes of stored laws, or else the one stored adilet
+    document of the same title."""
+    for status in (draft.source_status, *(s.status for s in draft.sources)):
+        for number in _LAW_NUMBER.findall(status):
+            acts = {ident for ident, _, _ in store.amending_acts(session, number=number)}
+            if len(acts) == 1:
+                return f"adilet:{acts.pop()}"
+    fits = [key for key, title in store.adilet_titles(session) if same_text(title, draft.title)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def follow_to_law(session: Session, today: date) -> list[DraftInfo]:
+    """Link each passed draft to the adilet act it became, once that act is known, and mark it in force
+    when the act's changes to the stored laws have taken effect. Returns the drafts that moved."""
+    moved = []
+    for draft in store.all_drafts(session):
+        if draft.stage in (Stage.WITHDRAWN, Stage.REJECTED, Stage.IN_FORCE):
+            continue
+        if draft.act_key is None and draft.stage.order >= Stage.ADOPTED.order:
+            key = find_act(session, draft)
+            if key is not None:
+                draft = link_act(session, draft, key, today)
+                moved.append(draft)
+        if draft.act_key:
+            effective = [
+                day
+                for _, _, _, day, _, _ in store.amendments_by_act(session, draft.act_key.partition(":")[2])
+                if day is not None and day <= today
+            ]
+            if effective:
+                entry = StageEntry(min(effective), Stage.IN_FORCE, f"в силе: {draft.act_key}", draft.act_key)
+                step(session, draft, entry)
+                moved.append(store.get(session, draft.id))
+    return moved
 
 
 def describe(draft: DraftInfo) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -273,7 +314,9 @@ def timeline(session: Session, draft: DraftInfo) -> list[Moment]:
             for e in editions.list_editions(session, draft.act_key, "rus")
         ]
         moments += [
-            Moment(day, "amendment", key, f"{eid or 'whole text'} {kind}: {text}")
-            for key, eid, kind, day, text in store.amendments_by_act(session, draft.act_key.partition(":")[2])
+            Moment(effective or day, "amendment", key, f"{eid or 'whole text'} {kind}: {text}")
+            for key, eid, kind, effective, day, text in store.amendments_by_act(
+                session, draft.act_key.partition(":")[2]
+            )
         ]
     return sorted(moments, key=lambda m: (m.day is None, m.day or date.min))

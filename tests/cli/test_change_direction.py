@@ -196,3 +196,26 @@ def test_compare_applies_document_scoped_rules_to_the_named_document(cli, tmp_pa
     scoped = cli(*config, "compare", old, new, "--format", "json", "--document", "adilet:K950001000_")
     [flag] = json.loads(scoped.out)["changes"][0]["flags"]
     assert (flag["rule_id"], flag["direction"]) == ("sovereignty", "relaxes")
+
+
+def test_reporting_eased_from_quarterly_to_semi_annual_is_good_news_not_a_new_burden(
+    cli, tmp_path: Path
+) -> None:
+    article = (
+        "Налоговый кодекс\n\nСтатья 56. Отчетность\n\n1. Получатели иностранных денег {} представляют "
+        "сведения об их расходовании.\n"
+    )
+    old, new = _files(tmp_path, article.format("ежеквартально"), article.format("раз в полугодие"))
+    flags = _flags(cli, old, new)
+    assert {f["direction"] for f in flags} == {"relaxes"}
+    [frequency] = [f for f in flags if f["unit"] == "per_year"]
+    assert (frequency["old_value"], frequency["new_value"]) == (4, 2)
+
+
+def test_removing_the_identification_number_from_the_register_relaxes(cli, tmp_path: Path) -> None:
+    article = (
+        "Приказ\n\nПункт 5. Реестр\n\n5. В реестре указываются {}наименование получателя, донор и сумма.\n"
+    )
+    old, new = _files(tmp_path, article.format("ИИН, "), article.format(""))
+    flags = {f["rule_id"]: f for f in _flags(cli, old, new)}
+    assert flags["identifier-disclosure"]["direction"] == "relaxes"

@@ -17,15 +17,16 @@ from scrapers.adilet import parse_page
 from scrapers.http import Fetcher
 from scrapers.parliament import MazhilisSource
 from storage import drafts as store
+from storage import editions
 from storage import models as m
 from storage.db import Database
 from tracker import stages, structure
 from tracker.drafts import BillFollower, DraftFollower, review
-from tracker.model import Stage
+from tracker.model import Block, DocumentStatus, ParsedPage, Stage
 from tracker.pipeline import Recorder
 from tracker.replay import ReplayServer
 
-from .conftest import CARD, KEY, TODAY, V1_CARD, draft_settings
+from .conftest import CARD, KEY, TODAY, V1_CARD, draft_settings, page
 
 PARLIAMENT = Path(__file__).resolve().parents[1] / "fixtures" / "parliament"
 BILLS = "/api/core/draft-laws/"
@@ -153,20 +154,78 @@ def test_stale_days_are_configured_per_stage(tmp_path: Path) -> None:
         config.load(path)
 
 
+def record_referendum_law(db: Database, follower: DraftFollower) -> None:
+    """A stored law that the constitutional law of 11.06.2026 № 305-VIII amended (real page)."""
+    page = (Path(__file__).resolve().parents[1] / "fixtures" / "adilet" / "Z950002592_.rus.html").read_bytes()
+    with db.transaction() as session:
+        doc = structure.build(parse_page(page, "rus"))
+        Recorder(follower.settings).record(
+            session, "adilet:Z950002592_", "rus", doc, origin="fetch", notify=False
+        )
+
+
+def test_a_signed_bill_finds_its_law_by_number_and_is_in_force_when_its_changes_are(
+    follower: DraftFollower,
+    bills: BillFollower,
+    mazhilis: ReplayServer,
+    portal: ReplayServer,
+    db: Database,
+    cli,
+) -> None:
+    portal.route(CARD, V1_CARD)
+    follower.follow()
+    record_referendum_law(db, follower)
+    signed = bill_list(b1401="Подписан Главой государства 11.06.2026 № 305-VIII")
+    mazhilis.route(BILLS, signed, content_type="application/json")
+    bills.follow()
+    settings = follower.settings
+    review(settings, db, TODAY)
+    review(settings, db, TODAY + timedelta(days=1))
+    nco = all_drafts(db)[0]
+    assert (nco.stage, nco.act_key) == (Stage.IN_FORCE, "adilet:Z2600000305")
+    moves = [(p["from_stage"], p["to_stage"]) for p in events_of(db, "draft.stage_changed")]
+    assert moves == [("public_discussion", "signed"), ("signed", "in_force")]
+    with db.transaction() as session:
+        steps = [(s.day.isoformat(), s.stage) for s in store.timeline(session, nco.id)]
+    assert steps[-1] == ("2026-07-01", Stage.IN_FORCE)  # when the act's changes took effect
+
+    assert cli("drafts", "unlink", str(nco.id), "adilet:Z2600000305").code == 0
+    review(settings, db, TODAY + timedelta(days=2))  # unlinked by hand: not linked again
+    assert all_drafts(db)[0].act_key == ""
+    assert json.loads(cli("drafts", "show", str(nco.id), "--format", "json").out)["act"] is None
+
+
+def test_an_adopted_draft_finds_its_law_by_title(
+    follower: DraftFollower, bills: BillFollower, mazhilis: ReplayServer, portal: ReplayServer, db: Database
+) -> None:
+    portal.route(CARD, V1_CARD)
+    follower.follow()
+    mazhilis.route(BILLS, bill_list(b1401="Принят Сенатом"), content_type="application/json")
+    bills.follow()
+    nco = all_drafts(db)[0]
+    law = ParsedPage(
+        title=nco.title,
+        status=DocumentStatus.UNKNOWN,
+        requisites="Закон Республики Казахстан от 20 ноября 2026 года № 410-VIII",
+        language="rus",
+        blocks=[Block("Статья 1. Внести изменения."), Block("Статья 2. Вводится в действие.")],
+    )
+    with db.transaction() as session:  # handmade: the adopted law as adilet would show it
+        doc = structure.build(law)
+        Recorder(follower.settings).record(
+            session, "adilet:Z2600000410", "rus", doc, origin="fetch", notify=False
+        )
+    review(follower.settings, db, TODAY)
+    assert all_drafts(db)[0].act_key == "adilet:Z2600000410"
+
+
 def test_a_draft_linked_to_its_adilet_act_has_one_timeline(
     follower: DraftFollower, bills: BillFollower, portal: ReplayServer, db: Database, cli
 ) -> None:
     portal.route(CARD, V1_CARD)
     follower.follow()
     bills.follow()
-    referendum_law = (
-        Path(__file__).resolve().parents[1] / "fixtures" / "adilet" / "Z950002592_.rus.html"
-    ).read_bytes()
-    with db.transaction() as session:  # a watched law the adopted act (305-VIII) amended
-        doc = structure.build(parse_page(referendum_law, "rus"))
-        Recorder(follower.settings).record(
-            session, "adilet:Z950002592_", "rus", doc, origin="fetch", notify=False
-        )
+    record_referendum_law(db, follower)
     nco = all_drafts(db)[0]
 
     linked = cli("drafts", "link", str(nco.id), "adilet:Z2600000305")
@@ -230,3 +289,42 @@ def test_same_text_needs_the_same_numbers_and_nearly_the_same_words() -> None:
     assert stages.same_text(f"Проект Закона Республики Казахстан {portal}", portal)
     assert not stages.same_text(portal, portal.replace("2001", "2011"))
     assert not stages.same_text(portal, "О внесении изменений в Закон Республики Казахстан «О масс-медиа»")
+
+
+def test_kazakh_list_pages_and_keywords_are_followed_like_russian_ones(
+    portal: ReplayServer, db: Database, clock
+) -> None:
+    kk = "egovLang=kk"
+    portal.route("/list", page("list_kk_handmade.html"), cookie=kk)
+    portal.route("/list?page=2", page("list_empty_handmade.html"), cookie=kk)
+    portal.route(CARD, V1_CARD)
+    portal.route(CARD, page("card_kk_handmade.html"), cookie=kk)
+    portal.route("/npa/view?id=15900106", page("card_kk_handmade.html"), cookie=kk)
+    settings = draft_settings(portal)
+    drafts = dataclasses.replace(
+        settings.drafts,
+        keywords=("некоммерческ", "коммерциялық емес", "қайырымдылық"),
+        languages=("ru", "kk"),
+    )
+    with Fetcher(settings.politeness, clock=clock) as fetcher:
+        follower = DraftFollower(
+            dataclasses.replace(settings, drafts=drafts), db, fetcher=fetcher, today=lambda: TODAY
+        )
+        results = follower.follow()
+        assert [(r.key, r.language, r.outcome) for r in results] == [
+            (KEY, "rus", "new_edition"),
+            (KEY, "kaz", "new_edition"),  # the Kazakh text of the same draft
+            ("legalacts:15900106", "kaz", "new_edition"),  # found by a Kazakh keyword only
+        ]
+        follower.follow()  # the two languages' status words never make the draft move
+    nco, charity = all_drafts(db)
+    assert (nco.source_status, nco.stage) == ("На публичном обсуждении", Stage.PUBLIC_DISCUSSION)
+    assert (charity.source_status, charity.stage) == ("Жария талқылауда", Stage.PUBLIC_DISCUSSION)
+    assert charity.title.startswith("Қазақстан Республикасының")  # the card's title, in Kazakh
+    assert events_of(db, "draft.stage_changed") == []
+    published = [(p["document"]["key"], p["document"]["language"]) for p in events_of(db, "draft.published")]
+    assert published == [(KEY, "rus"), ("legalacts:15900106", "kaz")]
+    kazakh = [r for r in portal.requests if r.headers.get("Cookie") == kk]
+    assert {r.path for r in kazakh} >= {"/list", CARD, "/npa/view?id=15900106"}
+    with db.transaction() as session:
+        assert editions.latest_edition(session, KEY, "kaz") is not None

@@ -42,7 +42,7 @@ def _row(draft: DraftInfo, versions: int, today: date) -> dict[str, Any]:
         "versions": versions,
         "stale": stages.is_stale(settings().drafts, draft, today),
         "sources": [s.key for s in draft.sources],
-        "act": draft.act_key,
+        "act": draft.act_key or None,
     }
 
 

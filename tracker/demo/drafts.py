@@ -85,7 +85,7 @@ def run_draft_demo(console: Console, db: Database, settings: Settings) -> None:
         2: (today - timedelta(days=1), today + timedelta(days=2)),
     }
     with ReplayServer() as portal, Fetcher(settings.politeness) as fetcher:
-        drafts = Drafts(base_url=portal.url, follow_cards=True, keywords=("некоммерческ",))
+        drafts = Drafts(base_url=portal.url, follow_cards=True, keywords=("некоммерческ",), languages=("ru",))
         follower = DraftFollower(dataclasses.replace(settings, drafts=drafts), db, fetcher=fetcher)
         portal.route("/robots.txt", ROBOTS, content_type="text/plain; charset=utf-8")
         console.print(
