@@ -115,6 +115,7 @@ class Words:
             "repealed": _("repealed by"),
             "supplemented": _("supplemented by"),
             "words_replaced": _("words replaced by"),
+            "act_repealed": _("repealed by"),
             "scheduled": _("announced by"),
             "act_repealed": _("act repealed by"),
         }
