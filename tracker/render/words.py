@@ -117,7 +117,6 @@ class Words:
             "words_replaced": _("words replaced by"),
             "act_repealed": _("repealed by"),
             "scheduled": _("announced by"),
-            "act_repealed": _("act repealed by"),
         }
         url = document_url(base_url, a.act_id, document_language) if a.act_id else None
         return ActView(verbs.get(a.kind, _("amended by")), label, url, in_force)
