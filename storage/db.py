@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,10 +11,11 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from tracker.errors import ConfigError, StorageError, ZanWatchError
+from tracker.output import redact
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -23,12 +25,14 @@ class Database:
 
     def __init__(self, url: str):
         self.url = _normalise_url(url)
+        self.shown_url = redact(self.url)
+        """The URL as messages show it: never with its password."""
         if self.url.startswith("sqlite:///"):
-            Path(self.url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(self.url.removeprefix("sqlite:///")).expanduser())
         try:
             self.engine: Engine = create_engine(self.url, pool_pre_ping=True)
         except Exception as exc:
-            raise ConfigError(f"cannot use database URL {url!r}: {exc}") from None
+            raise ConfigError(f"cannot use database URL {self.shown_url!r}: {redact(str(exc))}") from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
 
@@ -41,8 +45,8 @@ class Database:
             except OperationalError as exc:
                 session.rollback()
                 raise StorageError(
-                    f"database error ({exc.orig}); nothing was written: check that {self.url} is reachable, "
-                    "not locked by another process and has free space, then retry"
+                    f"database error ({exc.orig}); nothing was written: check that {self.shown_url} is "
+                    "reachable, not locked by another process and has free space, then retry"
                 ) from exc
             except BaseException:
                 session.rollback()
@@ -55,11 +59,24 @@ class Database:
                 cfg = _alembic_config(self.url)
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
-        except OperationalError as exc:
-            raise ZanWatchError(f"cannot open database {self.url}: {exc.orig}") from None
+        except DBAPIError as exc:
+            raise ZanWatchError(
+                f"cannot open database {self.shown_url}: {redact(str(exc.orig))}"
+                + (" (is it a Zan Watch database?)" if "not a database" in str(exc.orig) else "")
+            ) from None
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _private_file(path: Path) -> None:
+    """A new SQLite file and its folder readable by their owner only: the file holds webhook secrets."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError as exc:
+        raise ConfigError(f"cannot create the database file {path}: {exc.strerror}") from None
 
 
 def _normalise_url(url: str) -> str:

@@ -33,11 +33,14 @@ _TRANSLATE = str.maketrans(
     }
 )
 _TYPOGRAPHY = re.compile("[" + re.escape("".join(map(chr, _TRANSLATE))) + "]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+"""Control characters that are not whitespace (`str.split` already treats the others as spaces)."""
 _REPLACEMENTS = tuple((chr(code), replacement) for code, replacement in _TRANSLATE.items())
 
 
 def squash(text: str) -> str:
-    """Whitespace runs → one space, ends trimmed: `re.sub(r"\\s+", " ", text).strip()`, several times faster.
+    """Whitespace runs → one space, C0/C1 control characters dropped (source text never carries a terminal
+    escape into storage), ends trimmed: like `re.sub(r"\\s+", " ", text).strip()`, several times faster.
 
     Most texts have whitespace only at their ends and single spaces inside, and `isprintable` (a C loop)
     rules out every whitespace character but the plain space, so they skip splitting into words.
@@ -46,7 +49,7 @@ def squash(text: str) -> str:
     text = text.strip()
     if text.isprintable() and "  " not in text:
         return text
-    return " ".join(text.split())
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def normalize(text: str) -> str:

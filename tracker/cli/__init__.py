@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from tracker.errors import ZanWatchError
+from tracker.output import shown
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -25,7 +26,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="zanwatch")
     except ZanWatchError as exc:
-        sys.stderr.write(f"zanwatch: error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}\n")
+        message = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+        sys.stderr.write(f"zanwatch: error: {shown(message)}\n")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("zanwatch: interrupted\n")

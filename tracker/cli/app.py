@@ -6,10 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from storage.db import Database
 from tracker import config
+from tracker.output import SafeConsole
 
 app = typer.Typer(
     name="zanwatch",
@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console()
+console = SafeConsole()
 _options: dict[str, str | None] = {"config": None, "db": None}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import date, datetime
@@ -19,6 +20,7 @@ from tracker.errors import InputError, NotFound
 from tracker.keys import check_languages, check_tags, parse_key
 from tracker.model import Change, Document, EditionInfo
 from tracker.notify.subscribers import split_list
+from tracker.output import SafeConsole
 from tracker.render import Side
 from tracker.render import html as render_html
 from tracker.render import json as render_json
@@ -109,10 +111,11 @@ def emit(changes: list[Change], from_side: Side, to_side: Side, fmt: str, output
         text = page(
             changes, from_side=from_side, to_side=to_side, title=title, acts_base=settings().public_url
         )
-    else:
-        with console.capture() as capture:
-            render_term.render(changes, console, from_side=from_side, to_side=to_side)
-        text = capture.get()
+    else:  # a file gets plain text, its insertions and deletions marked [+…+] and [-…-]
+        buffer = io.StringIO()
+        plain = SafeConsole(file=buffer, color_system=None, width=console.width)
+        render_term.render(changes, plain, from_side=from_side, to_side=to_side)
+        text = buffer.getvalue()
     if output is None:
         typer.echo(text)
         return

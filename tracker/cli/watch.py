@@ -32,7 +32,7 @@ def init() -> None:
     with db.transaction() as session:
         added = watchlist.seed(session, settings().watch)
     console.print(
-        f"Database ready at {db.url}" + (f"; {added} acts added to the watch list." if added else ".")
+        f"Database ready at {db.shown_url}" + (f"; {added} acts added to the watch list." if added else ".")
     )
 
 

@@ -39,6 +39,7 @@ from tracker.errors import InputError, NotFound, ZanWatchError
 from tracker.i18n import Language, check_language, eid_label, format_date, locale_tag, translator
 from tracker.model import Amendment, Op
 from tracker.notify.subscribers import matches, relevant_flags
+from tracker.output import http_link
 from tracker.render import marked_words, shortened
 from tracker.render.words import ActView, FlagView, Words
 from tracker.rules import load_rules
@@ -242,7 +243,8 @@ def build(
             drafts[key] = dataclasses.replace(view, notes=seen + words.draft_note(p))
             continue
         doc = p["document"]
-        law = laws.setdefault(doc["key"], LawView(doc["key"], doc.get("title") or doc["key"], doc.get("url")))
+        fresh = LawView(doc["key"], doc.get("title") or doc["key"], http_link(doc.get("url")))
+        law = laws.setdefault(doc["key"], fresh)
         if p["type"] == "edition.created" and p["edition"].get("date"):
             law.editions.append(words.format_iso(p["edition"]["date"]))
         elif p["type"] == "provision.changed":
@@ -426,7 +428,7 @@ class _Words(Words):
     def draft(self, d: dict[str, Any], days_left: int | None) -> DraftView:
         return DraftView(
             d.get("title") or "",
-            d.get("url"),
+            http_link(d.get("url")),
             d.get("developer") or "",
             self.format_iso(d.get("deadline")),
             days_left,

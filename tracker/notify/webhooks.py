@@ -11,6 +11,7 @@ letter, and repeated dead letters disable the endpoint.
 from __future__ import annotations
 
 import json
+import logging
 import random
 import threading
 from collections import defaultdict
@@ -29,12 +30,14 @@ from storage.subscribers import Subscriber
 from tracker.config import Settings
 from tracker.config import Webhooks as WebhookConfig
 from tracker.errors import InputError
+from tracker.notify import targets
 from tracker.notify.events import publish, subscriber_disabled, with_id
 from tracker.notify.subscribers import matches
-from tracker.notify.targets import Refused, resolve
 
 CHANNEL = "webhook"
 USER_AGENT = "ZanWatch-Webhooks/1"
+
+log = logging.getLogger("zanwatch.webhooks")
 
 
 @dataclass(frozen=True)
@@ -147,8 +150,8 @@ def send(clients: _Clients, sub: Subscriber, event: StoredEvent, cfg: WebhookCon
         "content-type": "application/json",
         "user-agent": USER_AGENT,
     }
-    url = httpx.URL(sub.webhook_url)
     try:
+        url = targets.parse(sub.webhook_url)
         for _ in range(cfg.max_redirects + 1):
             response = clients.post(url, body.encode(), headers)
             location = response.headers.get("location")
@@ -156,10 +159,13 @@ def send(clients: _Clients, sub: Subscriber, event: StoredEvent, cfg: WebhookCon
                 return _classify(response)
             url = url.join(location)
         return Outcome("failed", response.status_code, f"more than {cfg.max_redirects} redirects")
-    except (Refused, httpx.InvalidURL) as exc:
+    except (targets.Refused, httpx.InvalidURL) as exc:
         return Outcome("failed", error=f"refused: {exc}")
     except (httpx.TransportError, OSError) as exc:
         return Outcome("retry", error=f"{type(exc).__name__}: {exc}".strip())
+    except Exception as exc:  # one endpoint's surprise must never stop delivery to the others
+        log.exception("webhook %s: unexpected failure", sub.name)
+        return Outcome("failed", error=f"{type(exc).__name__}: {exc}".strip())
 
 
 def backoff_s(
@@ -184,8 +190,9 @@ class _Clients:
     def post(self, url: httpx.URL, body: bytes, headers: dict[str, str]) -> httpx.Response:
         """Connect to the checked address of the host, keeping its name for Host and TLS SNI."""
         if url.scheme not in ("http", "https"):
-            raise Refused(f"{url} is not an http(s) URL")
-        address = resolve(url.host, url.port or (443 if url.scheme == "https" else 80), self._cfg.allow_hosts)
+            raise targets.Refused(f"{url} is not an http(s) URL")
+        port = url.port or (443 if url.scheme == "https" else 80)
+        address = targets.resolve(url.host, port, self._cfg.allow_hosts)
         extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
         return self._client(url.host).post(
             url.copy_with(host=address),

@@ -42,13 +42,18 @@ def render(
         console.print("No changes.", style="dim")
         return
     console.print(Text(f"{len(changes)} changed provision(s)", style="bold"))
+    markers = console.color_system is None  # piped or --output: colour cannot tell old from new
     for change in changes:
         console.print(Rule(style="dim"))
-        console.print(change_text(change, language=to_side.language, context=context))
+        console.print(change_text(change, language=to_side.language, context=context, markers=markers))
 
 
-def change_text(change: Change, *, language: str = "rus", context: int | None = CONTEXT) -> Text:
-    """One change as Rich text: name and heading, kind, amendments, redline, flags."""
+def change_text(
+    change: Change, *, language: str = "rus", context: int | None = CONTEXT, markers: bool = False
+) -> Text:
+    """One change as Rich text: name and heading, kind, amendments, redline, flags. With `markers`,
+    inserted words are also wrapped in `[+…+]` and deleted ones in `[-…-]`, as the digest's text part does,
+    for output without colour."""
     out = Text()
     out.append(change_name(change, language), style="bold")
     if change.heading:
@@ -62,9 +67,14 @@ def change_text(change: Change, *, language: str = "rus", context: int | None = 
     if change.pairs:
         out.append(run_note(change), style="dim")
     for op, text in shortened(change.ops, context):
+        marked = markers and op != "="
+        if marked:
+            out.append(f"[{op}", style=_OP_STYLES[op])
         for piece, matched in highlighted(op, text, change.flags):
             style = _OP_STYLES[op]
             out.append(piece, style=f"{style} bold reverse".strip() if matched else style)
+        if marked:
+            out.append(f"{op}]", style=_OP_STYLES[op])
     for flag in change.flags:
         relaxes = flag.direction == "relaxes"
         style = _RELAXES_STYLE if relaxes else _SEVERITY_STYLES.get(flag.severity, "dim")
