@@ -219,6 +219,11 @@ class Telegram:
         return os.environ.get(self.token_env)
 
 
+class Timeline:
+    in_force_warning_days: tuple[Count, ...] = (30, 7)
+    """`amendment.in_force_soon` goes out when an announced change is this many days (or fewer) away."""
+
+
 @dataclass(frozen=True, config=STRICT)
 class Web:
     """`zanwatch serve`; `public_url` is where digests, webhooks and feeds send readers (permalinks)."""
@@ -270,6 +275,7 @@ class Settings:
     drafts: Drafts = dataclasses.field(default_factory=Drafts)
     web: Web = dataclasses.field(default_factory=Web)
     telegram: Telegram = dataclasses.field(default_factory=Telegram)
+    timeline: Timeline = dataclasses.field(default_factory=Timeline)
     queue: Queue = dataclasses.field(default_factory=Queue)
     watch: tuple[WatchEntry, ...] = ()
 

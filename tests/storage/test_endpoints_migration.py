@@ -1,4 +1,4 @@
-"""Migration 0008_i15 moves subscribers' e-mail and webhook columns into endpoint rows, and back."""
+"""Migration 0009_i15 moves subscribers' e-mail and webhook columns into endpoint rows, and back."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def _migrate(db: Database, revision: str, *, down: bool = False) -> None:
 
 def test_endpoints_move_out_of_subscriber_columns_and_back(db_url: str) -> None:
     db = Database(db_url)
-    _migrate(db, "0007_i16")
+    _migrate(db, "0008_i13")
     with db.engine.begin() as conn:
         conn.execute(
             text(
@@ -42,7 +42,7 @@ def test_endpoints_move_out_of_subscriber_columns_and_back(db_url: str) -> None:
         ("both", "webhook", "https://p.example/hook", "whsec_x", False, 5),
         ("mail", "email", "m@example.org", None, True, 0),
     ]
-    _migrate(db, "0007_i16", down=True)
+    _migrate(db, "0008_i13", down=True)
     with db.engine.connect() as conn:
         back = conn.execute(
             text(

@@ -1,7 +1,7 @@
 """subscriber endpoints in one table
 
-Revision ID: 0008_i15
-Revises: 0007_i16
+Revision ID: 0009_i15
+Revises: 0008_i13
 Create Date: 2026-12-02 13:00:00
 
 A subscriber's e-mail address, webhook URL (with its secret, enabled state and dead-letter count) move
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0008_i15"
-down_revision = "0007_i16"
+revision = "0009_i15"
+down_revision = "0008_i13"
 branch_labels = None
 depends_on = None
 
