@@ -185,7 +185,7 @@ class Checker:
         as_of = self._as_of(ident, language) if changed else None
         with self.db.transaction() as session:
             latest = editions.latest_edition(session, key, language)
-            shrunk = _shrunk(editions.load_document(session, latest), doc) if latest else None
+            shrunk = shrink_reason(editions.load_document(session, latest), doc) if latest else None
             if shrunk is None:
                 snapshot_id = editions.save_snapshot(
                     session,
@@ -291,7 +291,7 @@ def _tags(session: Session, key: str) -> list[str]:
         return []
 
 
-def _shrunk(before: Document, after: Document) -> str | None:
+def shrink_reason(before: Document, after: Document) -> str | None:
     """Why a parse looks like a broken page rather than a real repeal of most of the law, if it does."""
     old_n, new_n = len(before.articles()), len(after.articles())
     if old_n >= 4 and new_n < old_n * SHRINK_LIMIT:
