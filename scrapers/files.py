@@ -77,6 +77,15 @@ def _refuse_bomb(path: Path, parts: list[zipfile.ZipInfo]) -> None:
         )
 
 
+def _suspect(body: bytes) -> str | None:
+    """A saved adilet page meets every check a fetched one does; other HTML the CAPTCHA and shell ones."""
+    reason = suspect_reason(body)
+    return reason if b"<article" in body or reason in _ANY_HTML else None
+
+
+_ANY_HTML = ("CAPTCHA page", "JavaScript shell without the text")
+
+
 def read_file(path: str | Path, language: str, *, accept_suspect: bool = False) -> ParsedPage:
     """Read a local .html/.htm, .txt or .docx; anything else, or an unreadable file, is an InputError.
     A saved page that a fetch would refuse (a CAPTCHA, a JavaScript shell) is a ParseError here too,
@@ -92,7 +101,7 @@ def read_file(path: str | Path, language: str, *, accept_suspect: bool = False) 
         body = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    reason = suspect_reason(body) if path.suffix.lower() in (".html", ".htm") else None
+    reason = _suspect(body) if path.suffix.lower() in (".html", ".htm") else None
     if reason and not accept_suspect:
         raise ParseError(f"{path}: suspect page ({reason}); not used")
     return parse_body(body, path, language)

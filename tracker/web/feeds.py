@@ -50,8 +50,6 @@ def tag(
     request: Request, tag: str, s: Session = Depends(session), cfg: Settings = Depends(settings_of)
 ) -> Any:
     keys = [w.key for w in watchlist.all_watches(s) if tag in w.tags]
-    if not keys:
-        raise NotFound(f"no watched document has the tag {tag!r}")
     found = browse.changes(s, document_keys=keys, limit=cfg.web.feed_entries)
     return _feed(cfg, f"tags/{tag}", f"Zan Watch: #{tag}", found, _titles(s))
 
