@@ -18,9 +18,9 @@ import lxml.html
 from lxml import etree
 
 from tracker.errors import FetchError, ParseError
-from tracker.model import Block, DocumentStatus, ParsedPage
+from tracker.model import ActRequisites, Block, DocumentStatus, ParsedPage
 from tracker.normalize import squash
-from tracker.structure import DOC_LINK, FOOTNOTE_START, PENDING_START
+from tracker.structure import ACT_NUMBER, DOC_LINK, FOOTNOTE_START, PENDING_START, dates_in
 
 SITE_SUFFIX = re.compile(r'\s*-\s*ИПС\s*"Әділет"\s*$')
 STATUS_CODES = {"new": DocumentStatus.IN_FORCE, "upd": DocumentStatus.UPDATED, "yts": DocumentStatus.REPEALED}
@@ -66,12 +66,15 @@ _STATUS_BADGES = etree.XPath(
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One row of `/history`: an edition and the act that made it."""
+    """One row of `/history`: an edition (adilet's date, its dated page) and the act that made it."""
 
     edition: date
     act: str
     act_id: str | None
     status: str
+    act_number: str | None = None
+    act_date: date | None = None
+    url: str | None = None
 
 
 @dataclass
@@ -362,37 +365,94 @@ def parse_api(payload: bytes | dict[str, Any], language: str) -> ParsedPage:
     )
 
 
-def _ethernatable_rows(body: bytes | str) -> list[list[Any]]:
+def _ethernatable(body: bytes | str) -> Any:
     table = _html(body).find('.//table[@id="ethernatable"]')
     if table is None:
         raise ParseError("no table #ethernatable on the page")
-    return [row.findall("td") for row in table.iter("tr") if row.findall("td")]
+    return table
+
+
+def _ethernatable_rows(body: bytes | str) -> list[list[Any]]:
+    return [row.findall("td") for row in _ethernatable(body).iter("tr") if row.findall("td")]
+
+
+HISTORY_COLUMNS = (
+    ("date", ("дата изменения", "дата редакции", "дата", "өзгерту күні", "күні", "date")),
+    ("status", ("статус", "мәртебе", "status")),
+    ("info", ("дополнительн", "қосымша", "additional")),
+    ("form", ("форма", "нысаны", "орган", "form")),
+    ("title", ("заголовок", "документ", "атауы", "құжат", "title", "document")),
+    ("number", ("№", "n")),
+)
+"""What each `/history` column holds, recognised by its header (first matching word wins)."""
+_EDITION_LINK = re.compile(r"/docs/[A-Z][A-Z0-9]{9,10}_?/(\d{2})\.(\d{2})\.(\d{4})(?:[/#?]|$)")
+
+
+def history_columns(headers: list[str]) -> dict[str, int]:
+    """Column roles by header text, in whatever order the table has them."""
+    roles: dict[str, int] = {}
+    for i, header in enumerate(headers):
+        text = header.lower().strip()
+        for role, words in HISTORY_COLUMNS:
+            if role not in roles and any(text == w or (len(w) > 2 and w in text) for w in words):
+                roles[role] = i
+                break
+    return roles
 
 
 def parse_history(body: bytes | str, language: str) -> list[HistoryEntry]:
-    """`/history` → one entry per edition: its date, the amending act (text, id) and the row's status."""
+    """`/history` → one entry per edition, oldest first: adilet's date (from the date column, else the row's
+    dated edition link), the amending act (text, id, number, date) and the row's status. Columns are read
+    by their headers («№», «Заголовок», «Форма НПА …», «Дополнительная информация», «Дата изменения»,
+    «Статус НПА», in any order); a table without recognisable headers is read by what its cells hold."""
+    rows = [row.findall("th") or row.findall("td") for row in _ethernatable(body).iter("tr")]
+    rows = [cells for cells in rows if cells]
+    roles: dict[str, int] = {}
+    if rows and not any(DATE.search(_text(cell)) for cell in rows[0]):
+        roles = history_columns([squash(_text(cell)) for cell in rows.pop(0)])
     entries = []
-    for cells in _ethernatable_rows(body):
-        texts = [squash(_text(cell)) for cell in cells]
-        found = next((DATE.search(t) for t in texts if DATE.search(t)), None)
-        if found is None:
-            continue
+    for cells in rows:
+        entry = _history_row(cells, roles)
+        if entry is not None:
+            entries.append(entry)
+    return sorted(entries, key=lambda e: e.edition)
+
+
+def _history_row(cells: list[Any], roles: dict[str, int]) -> HistoryEntry | None:
+    texts = [squash(_text(cell)) for cell in cells]
+    links = [a.get("href") or "" for cell in cells for a in cell.iter("a")]
+    dated = next((m for href in links if (m := _EDITION_LINK.search(href))), None)
+    url = next((href for href in links if _EDITION_LINK.search(href)), None)
+
+    def cell(role: str) -> str:
+        i = roles.get(role)
+        return texts[i] if i is not None and i < len(texts) else ""
+
+    found = DATE.search(cell("date")) or next((m for t in texts if (m := DATE.search(t))), None)
+    if found:
         day, month, year = (int(g) for g in found.groups())
-        act, act_id = "", None
-        for cell, text in zip(cells, texts, strict=True):
-            if text != found.group(0):
-                ids = [m.group(1) for a in cell.iter("a") if (m := DOC_LINK.search(a.get("href") or ""))]
-                act, act_id = text, (ids[0] if ids else None)
-                break
-        entries.append(
-            HistoryEntry(
-                edition=date(year, month, day),
-                act=act,
-                act_id=act_id,
-                status=texts[-1] if len(texts) > 2 else "",
-            )
-        )
-    return entries
+    elif dated:
+        day, month, year = (int(g) for g in dated.groups())
+    else:
+        return None
+    act = cell("title") or cell("form")
+    if not roles:  # no headers: the act is the first cell that is not the date
+        act = next((t for t in texts if t != found.group(0)), "") if found else ""
+    act_ids = [
+        m.group(1) for href in links if not _EDITION_LINK.search(href) and (m := DOC_LINK.search(href))
+    ]
+    number = ACT_NUMBER.search(act)
+    act_dates = dates_in(act)
+    status = cell("status") if roles else (texts[-1] if len(texts) > 2 else "")
+    return HistoryEntry(
+        edition=date(year, month, day),
+        act=act,
+        act_id=act_ids[0] if act_ids else None,
+        status=status,
+        act_number=number.group("n") if number else None,
+        act_date=act_dates[0][1] if act_dates else None,
+        url=url,
+    )
 
 
 def parse_info(body: bytes | str) -> dict[str, str]:
@@ -402,6 +462,39 @@ def parse_info(body: bytes | str) -> dict[str, str]:
         for cells in _ethernatable_rows(body)
         if len(cells) >= 2
     }
+
+
+_ADOPTED_LABEL = re.compile(r"дата\s+принятия|қабылдан|adopt", re.IGNORECASE)
+_PUBLISHED_LABEL = re.compile(r"публикац|опубликован|жариялан|publication|published", re.IGNORECASE)
+
+
+def _dates_under(card: dict[str, str], label: re.Pattern[str]) -> list[date]:
+    return [day for name, value in card.items() if label.search(name) for _, day in dates_in(value)]
+
+
+def act_requisites(body: bytes | str) -> ActRequisites:
+    """An act's `/info` → its adoption date, its first official publication date (the earliest of the
+    «Дата официальной публикации …» and «Официальная публикация» rows: relative in-force rules count from
+    it) and its title."""
+    card = parse_info(body)
+    adopted = next(
+        (d for label, v in card.items() if _ADOPTED_LABEL.search(label) for _, d in dates_in(v)), None
+    )
+    published = min(
+        (d for label, v in card.items() if _PUBLISHED_LABEL.search(label) for _, d in dates_in(v)),
+        default=None,
+    )
+    root = _html(body)
+    h1 = root.find(".//h1")
+    title = (
+        squash(_text(h1)) if h1 is not None else SITE_SUFFIX.sub("", squash(root.findtext(".//title") or ""))
+    )
+    return ActRequisites(
+        published=published,
+        adopted=adopted,
+        title=title,
+        note="" if published else "adilet's requisites card gives no publication date yet",
+    )
 
 
 class AdiletSource:

@@ -236,6 +236,47 @@ class SourceHealth(SQLModel, table=True):
     last_success_at: datetime | None = None
 
 
+class Act(SQLModel, table=True):
+    """An amending act, stored once however many documents and provisions it touches."""
+
+    __tablename__ = "act"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True, unique=True, max_length=96)
+    source_id: str | None = Field(default=None, index=True, max_length=32)
+    number: str | None = Field(default=None, max_length=32)
+    adopted: date | None = None
+    title: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    published: date | None = None
+    info_fetched_at: datetime | None = None
+    info_note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    first_seen_at: datetime = Field(default_factory=utcnow)
+
+
+class ActTarget(SQLModel, table=True):
+    """What one act does to one provision of one watched document (eid "" = the whole document), and where
+    that stands: announced (a pending notice), in_force (its footnote is on the current text), superseded
+    (the notice vanished without the change landing)."""
+
+    __tablename__ = "act_target"
+    __table_args__ = (UniqueConstraint("act_id", "document_key", "eid"),)
+    id: int | None = Field(default=None, primary_key=True)
+    act_id: int = Field(foreign_key="act.id", index=True)
+    document_key: str = Field(index=True, max_length=64)
+    language: str = Field(max_length=3)
+    eid: str = Field(default="", max_length=128)
+    kind: str = Field(max_length=16)
+    state: str = Field(index=True, max_length=16)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    in_force: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    effective: date | None = Field(default=None, index=True)
+    effective_note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    announced_on: date | None = None
+    in_force_on: date | None = None
+    warned_days: int | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class Draft(SQLModel, table=True):
     """A draft followed from its first word to law: one row however many sources show the same text."""
 

@@ -201,6 +201,12 @@ class Drafts:
 
 
 @dataclass(frozen=True, config=STRICT)
+class Timeline:
+    in_force_warning_days: tuple[Count, ...] = (30, 7)
+    """`amendment.in_force_soon` goes out when an announced change is this many days (or fewer) away."""
+
+
+@dataclass(frozen=True, config=STRICT)
 class Web:
     """`zanwatch serve`; `public_url` is where digests, webhooks and feeds send readers (permalinks)."""
 
@@ -250,6 +256,7 @@ class Settings:
     webhooks: Webhooks = dataclasses.field(default_factory=Webhooks)
     drafts: Drafts = dataclasses.field(default_factory=Drafts)
     web: Web = dataclasses.field(default_factory=Web)
+    timeline: Timeline = dataclasses.field(default_factory=Timeline)
     queue: Queue = dataclasses.field(default_factory=Queue)
     watch: tuple[WatchEntry, ...] = ()
 

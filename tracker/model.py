@@ -296,6 +296,86 @@ class Change:
 
 
 @dataclass(frozen=True)
+class ActRequisites:
+    """What adilet's requisites card (`/info`) of an act says; `note` explains a missing publication date."""
+
+    published: date | None
+    adopted: date | None = None
+    title: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ActTarget:
+    """What an amending act does to one provision of a watched document (eid "" = the whole document)."""
+
+    document_key: str
+    eid: str
+    kind: str
+    state: str
+    text: str
+    in_force: str
+    effective: date | None
+    effective_note: str
+    announced_on: date | None
+    in_force_on: date | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document_key,
+            "eid": self.eid or None,
+            "kind": self.kind,
+            "state": self.state,
+            "text": self.text,
+            "in_force": self.in_force,
+            "effective": self.effective.isoformat() if self.effective else None,
+            "effective_note": self.effective_note or None,
+            "announced_on": self.announced_on.isoformat() if self.announced_on else None,
+            "in_force_on": self.in_force_on.isoformat() if self.in_force_on else None,
+        }
+
+
+@dataclass(frozen=True)
+class Act:
+    """An amending act, stored once, with every watched document and provision it touches."""
+
+    id: int
+    key: str
+    source_id: str | None
+    number: str | None
+    adopted: date | None
+    title: str
+    url: str | None
+    published: date | None
+    targets: tuple[ActTarget, ...] = ()
+
+    @property
+    def state(self) -> str:
+        """announced while any of its changes is pending, in_force once all have landed, else superseded."""
+        states = {t.state for t in self.targets}
+        return next((s for s in ("announced", "in_force") if s in states), "superseded")
+
+    @property
+    def label(self) -> str:
+        when = f" of {self.adopted:%d.%m.%Y}" if self.adopted else ""
+        return f"№ {self.number}{when}" if self.number else self.source_id or self.key
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source_id": self.source_id,
+            "number": self.number,
+            "adopted": self.adopted.isoformat() if self.adopted else None,
+            "title": self.title,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+            "state": self.state,
+            "documents": sorted({t.document_key for t in self.targets}),
+            "targets": [t.to_dict() for t in self.targets],
+        }
+
+
+@dataclass(frozen=True)
 class Sighting:
     """What one source says about a draft today, in its own words and mapped onto a stage."""
 

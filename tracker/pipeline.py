@@ -6,6 +6,7 @@ running the check again is harmless. A suspect page is kept as a snapshot and ne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,17 +24,18 @@ from scrapers.adilet import (
 )
 from scrapers.files import parse_body
 from scrapers.http import Fetcher
-from storage import editions, health, throttle, watchlist
+from storage import acts, editions, health, throttle, watchlist
 from storage.db import Database
 from tracker import structure
 from tracker.config import Settings
 from tracker.diff import diff_documents
 from tracker.errors import FetchError, InputError, NotFound, ParseError
 from tracker.keys import parse_key
-from tracker.model import Document, ParsedPage
+from tracker.model import Amendment, Document, ParsedPage
 from tracker.notify import events
 from tracker.render.json import change_to_dict
 from tracker.rules.engine import RuleSet, load_rules
+from tracker.timeline import act_key, mentions, today_in
 
 SHRINK_LIMIT = 0.5
 """A parse keeping less than this share of the previous edition's articles or text is suspect."""
@@ -62,6 +64,8 @@ class Recorder:
     def __init__(self, settings: Settings, rules: RuleSet | None = None):
         self.settings = settings
         self.rules = rules or load_rules(settings.rules.packs)
+        self.today: Callable[[], date] = lambda: today_in(settings.schedule.timezone)
+        """Kazakhstan's calendar day, for in-force dates; tests move it."""
 
     def record(
         self,
@@ -74,61 +78,117 @@ class Recorder:
         snapshot_id: int | None = None,
         edition_date: date | None = None,
         notify: bool = True,
+        seen_on: date | None = None,
         draft: dict[str, Any] | None = None,
     ) -> CheckResult:
-        """Record `doc` as the next edition if its content changed. For a draft version (`draft` describes
-        it for events) subscribers also get `draft.version_added` with the diff from the version before."""
+        """Record the edition if its content changed, and the acts it names either way: a new pending notice
+        is news even when no article changed. `seen_on` is the day the page showed this (default today).
+        For a draft version (`draft` describes it for events) subscribers also get `draft.version_added`
+        with the diff from the version before."""
         previous = editions.latest_edition(session, key, language)
         before = editions.load_document(session, previous) if previous else None
         edition_id = editions.save_edition(
             session, key, language, doc, origin=origin, snapshot_id=snapshot_id, edition_date=edition_date
         )
+        today = self.today()
+        timeline = acts.record(
+            session,
+            key,
+            language,
+            mentions(doc),
+            seen_on=seen_on or today,
+            urls={i: self.act_url(i, language) for i in _act_ids(doc)},
+        )
+        tags = _tags(session, key)
+        document = self._document(key, language, doc.title, tags)
+        if notify:
+            self._announce(session, document, timeline, today)
         if edition_id is None:
             return CheckResult(key, language, "unchanged", previous.seq if previous else None)
         seq = previous.seq + 1 if previous else 1
         changes = diff_documents(before, doc) if before else []
-        tags = _tags(session, key)
         self.rules.apply(changes, document_key=key, language=language, tags=tags)
         editions.save_changes(session, key, language, previous.id if previous else None, edition_id, changes)
         flags = sum(len(c.flags) for c in changes)
         if notify:
-            self._publish(session, key, language, doc, seq, edition_date, tags, changes, before)
+            edition = {
+                "seq": seq,
+                "date": edition_date,
+                "fetched_at": datetime.now(UTC),
+                "title": doc.title,
+                "status": doc.status,
+            }
+            events.publish(session, events.edition_created(document, edition, len(changes), flags))
+            for change in changes:
+                payload = change_to_dict(change)
+                for a in payload["amendments"]:
+                    landed = (act_key(Amendment.from_dict(a)) or "", change.eid)
+                    a["announced_on"] = timeline.landed.get(landed)
+                events.publish(session, events.provision_changed(document, seq, payload))
             if draft is not None and before is not None:
-                payload = [change_to_dict(c) for c in changes]
-                document = {"key": key, "title": doc.title, "language": language, "url": draft.get("url")}
+                diff = [change_to_dict(c) for c in changes]
+                version = {"key": key, "title": doc.title, "language": language, "url": draft.get("url")}
                 events.publish(
-                    session, events.draft_version_added(document, {**draft, "version": seq}, seq, payload)
+                    session, events.draft_version_added(version, {**draft, "version": seq}, seq, diff)
                 )
         return CheckResult(key, language, "new_edition", seq, len(changes), flags)
 
-    def _publish(self, session, key, language, doc, seq, edition_date, tags, changes, before) -> None:  # type: ignore[no-untyped-def]
-        document = {
+    def _document(self, key: str, language: str, title: str, tags: list[str]) -> dict[str, Any]:
+        return {
             "key": key,
-            "title": doc.title,
+            "title": title,
             "language": language,
             "url": self.url(key, language),
             "tags": tags,
         }
-        edition = {
-            "seq": seq,
-            "date": edition_date,
-            "fetched_at": datetime.now(UTC),
-            "title": doc.title,
-            "status": doc.status,
-        }
-        flags = sum(len(c.flags) for c in changes)
-        events.publish(session, events.edition_created(document, edition, len(changes), flags))
-        for change in changes:
-            events.publish(session, events.provision_changed(document, seq, change_to_dict(change)))
-        known = {a.text for a in before.scheduled} if before else set()
-        today = datetime.now(UTC).date()
-        for provision in doc.provisions:
-            for a in provision.amendments:
-                if a.scheduled and a.text not in known and (a.effective is None or a.effective >= today):
-                    events.publish(
-                        session,
-                        events.amendment_scheduled(document, provision.eid, a.to_dict()),
-                    )
+
+    def _announce(
+        self, session: Session, document: dict[str, Any], timeline: acts.Recorded, today: date
+    ) -> None:
+        """`amendment.announced` for changes first seen pending (unless their date has passed), then
+        `amendment.in_force_soon` for announced changes crossing a warning threshold."""
+        for act, target in timeline.announced:
+            if target.effective is not None and target.effective < today:
+                continue
+            amendment = {
+                "kind": target.kind,
+                "scheduled": True,
+                "text": target.text,
+                "act_id": act.source_id,
+                "act_number": act.number,
+                "act_date": act.adopted,
+                "in_force": target.in_force,
+                "effective": target.effective,
+            }
+            payload = events.amendment_announced(
+                document,
+                target.eid,
+                act.to_dict(),
+                amendment,
+                kind=target.kind,
+                effective_note=target.effective_note,
+            )
+            events.publish(session, payload)
+        self._warn(session, document, today, timeline.fresh)
+
+    def remind(self, session: Session, key: str, language: str) -> None:
+        """`amendment.in_force_soon` as days pass, even when the page itself did not change."""
+        latest = editions.latest_edition(session, key, language)
+        if latest is not None:
+            document = self._document(key, language, latest.title, _tags(session, key))
+            self._warn(session, document, self.today(), [])
+
+    def _warn(self, session: Session, document: dict[str, Any], today: date, fresh: list[int]) -> None:
+        thresholds = self.settings.timeline.in_force_warning_days
+        for act, effective, days_left, eids in acts.due_warnings(
+            session, document["key"], today, thresholds, fresh=fresh
+        ):
+            events.publish(
+                session, events.amendment_in_force_soon(document, eids, act.to_dict(), effective, days_left)
+            )
+
+    def act_url(self, ident: str, language: str) -> str:
+        return document_url(self.settings.public_url, ident, language)
 
     def url(self, key: str, language: str) -> str | None:
         source, ident = parse_key(key)
@@ -175,6 +235,7 @@ class Checker:
         if fetched.not_modified:
             with self.db.transaction() as session:
                 health.succeeded(session, key, language)
+                self.recorder.remind(session, key, language)
                 latest = editions.latest_edition(session, key, language)
             return CheckResult(key, language, "not_modified", latest.seq if latest else None)
         if fetched.suspect or fetched.page is None:
@@ -282,6 +343,10 @@ def _page_from_snapshot(body: bytes, url: str, language: str) -> ParsedPage:
     if url.startswith("file://"):
         return parse_body(body, Path(url.removeprefix("file://")), language)
     return parse_api(body, language) if "/api/" in url else parse_page(body, language)
+
+
+def _act_ids(doc: Document) -> set[str]:
+    return {m.amendment.act_id for m in mentions(doc) if m.amendment.act_id}
 
 
 def _tags(session: Session, key: str) -> list[str]:

@@ -52,7 +52,8 @@ def same_text(a: str, b: str) -> bool:
     numbers) must be equal and the words nearly so, once «Проект Закона Республики Казахстан» is gone."""
     if sorted(_NUMBER.findall(a)) != sorted(_NUMBER.findall(b)):
         return False
-    return SequenceMatcher(None, _words(a), _words(b)).ratio() >= SIMILAR_TITLES
+    first, second = sorted((_words(a), _words(b)))  # the ratio depends on the order: fix it
+    return SequenceMatcher(None, first, second).ratio() >= SIMILAR_TITLES
 
 
 def site(key: str) -> str:

@@ -328,3 +328,18 @@ def test_kazakh_list_pages_and_keywords_are_followed_like_russian_ones(
     assert {r.path for r in kazakh} >= {"/list", CARD, "/npa/view?id=15900106"}
     with db.transaction() as session:
         assert editions.latest_edition(session, KEY, "kaz") is not None
+
+
+def test_an_initiative_is_linked_to_the_draft_that_gives_it_a_text(
+    follower: DraftFollower, portal: ReplayServer, db: Database, cli
+) -> None:
+    assert cli("initiatives", "add", "Новый закон о НПО (объявлен в марте 2025)", "--tag", "ngo").code == 0
+    portal.route(CARD, V1_CARD)
+    follower.follow()
+    nco = all_drafts(db)[0]
+    linked = cli("initiatives", "link", "1", str(nco.id))
+    assert linked.code == 0, linked.err
+    (item,) = json.loads(cli("initiatives", "list", "--format", "json").out)
+    assert (item["draft"], item["days_without_text"]) == (nco.id, None)
+    review(follower.settings, db, TODAY + timedelta(days=400))
+    assert events_of(db, "initiative.waiting") == []  # it has a text: no reminder

@@ -74,6 +74,15 @@ AMENDMENT = {
     "in_force": "с 01.01.2027",
     "effective": date(2027, 1, 1),
 }
+ACT = {
+    "id": 3,
+    "source_id": "Z2600000410",
+    "number": "410-VIII",
+    "adopted": date(2026, 11, 10),
+    "title": "",
+    "url": "https://adilet.zan.kz/rus/docs/Z2600000410",
+    "published": None,
+}
 DRAFT = {
     "id": "14567",
     "title": "Draft",
@@ -94,7 +103,12 @@ EDITION = {
 PAYLOADS = {
     "edition.created": ev.edition_created(document(), EDITION, 3, 1),
     "provision.changed": ev.provision_changed(document(), 4, change(amendments=[AMENDMENT])),
-    "amendment.scheduled": ev.amendment_scheduled(document(), "art_5", AMENDMENT),
+    "amendment.announced": ev.amendment_announced(
+        document(), "art_5", ACT, AMENDMENT, kind="amended", effective_note=""
+    ),
+    "amendment.in_force_soon": ev.amendment_in_force_soon(
+        document(), ["art_5", ""], ACT, date(2027, 1, 1), 7
+    ),
     "draft.published": ev.draft_published(document("legalacts:14567", "Draft"), DRAFT),
     "draft.deadline_approaching": ev.draft_deadline(document("legalacts:14567", "Draft"), DRAFT, 3),
     "source.degraded": ev.source_degraded(document(), "adilet", "CAPTCHA served with HTTP 200", 3),

@@ -218,10 +218,12 @@ def test_parse_api_reads_a_dict_too() -> None:
 
 def test_history_rows_become_editions() -> None:
     history = parse_history(fixture("history.handmade.html"), "rus")
-    assert [h.edition for h in history] == [date(2024, 7, 5), date(2023, 4, 19), date(2007, 6, 4)]
-    assert history[0].act_id == "Z2400000109" and history[0].act.endswith("№ 109-VIII")
-    assert history[0].status == "Действующая"
-    assert history[2].act == "Первоначальная редакция" and history[2].act_id is None
+    assert [h.edition for h in history] == [date(2007, 6, 4), date(2023, 4, 19), date(2024, 7, 5)]
+    assert history[2].act_id == "Z2400000109" and history[2].act.endswith("№ 109-VIII")
+    assert (history[2].act_number, history[2].act_date) == ("109-VIII", date(2024, 7, 5))
+    assert history[2].status == "Действующая"
+    assert history[2].url == "https://adilet.zan.kz/rus/docs/Z070000258_/05.07.2024"
+    assert history[0].act == "Первоначальная редакция" and history[0].act_id is None
 
 
 def test_info_card_is_label_to_value() -> None:

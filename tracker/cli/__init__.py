@@ -13,6 +13,7 @@ from tracker.output import shown
 
 def main(argv: list[str] | None = None) -> None:
     from tracker.cli import (  # noqa: F401  (register commands)
+        acts,
         cluster,
         daemon,
         delivery,

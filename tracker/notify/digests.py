@@ -82,6 +82,14 @@ class AnnouncedView:
 
 
 @dataclass
+class ActGroupView:
+    """One amending act and each watched law (title → article labels) the digest's events say it touches."""
+
+    act: ActView
+    laws: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
 class LawView:
     key: str
     title: str
@@ -112,6 +120,8 @@ class Digest:
     laws: list[LawView]
     drafts: list[DraftView]
     last_event_id: int
+    acts: list[ActGroupView] = field(default_factory=list)
+    """Acts that touch more than one of the digest's laws: one act, every law and article it changes."""
 
 
 @dataclass
@@ -230,6 +240,7 @@ def build(
     words = _Words(language, _reasons(tuple(settings.rules.packs)))
     laws: dict[str, LawView] = {}
     drafts: dict[str, DraftView] = {}
+    acts: dict[str, ActGroupView] = {}
     for event in chosen:
         p = event.payload
         if p["type"] == "initiative.waiting":
@@ -256,13 +267,50 @@ def build(
                 p["change"].get("new_eid") or p["change"].get("old_eid"),
             )
             law.changes.append(words.change(p["change"], sub, settings.public_url, doc, web))
-        elif p["type"] == "amendment.scheduled":
+        elif p["type"] == "amendment.announced":
             law.announced.append(words.announced(p["eid"], p["amendment"], settings.public_url, doc))
+        elif p["type"] == "amendment.in_force_soon":
+            a = _act_only(p["act"])
+            for eid in p["eids"]:
+                soon = {**a, "effective": p["effective"], "text": ""}
+                law.announced.append(words.announced(eid, soon, settings.public_url, doc))
+        for eid, a in _acts_named(p):
+            name = a.get("act_id") or a.get("act_number") or ""
+            group = acts.setdefault(name, ActGroupView(words.act_of(a, settings.public_url, doc)))
+            articles = group.laws.setdefault(law.title, [])
+            label = words.article(eid)
+            if label not in articles:
+                articles.append(label)
     ordered = sorted(laws.values(), key=lambda law: law.title)
     day = today or datetime.now(ZoneInfo(settings.schedule.timezone)).date()
     subject = words.subject(ordered, list(drafts.values()))
     summary = words.summary(ordered, list(drafts.values()), day)
-    return Digest(sub, language, subject, summary, ordered, list(drafts.values()), chosen[-1].id)
+    shared = [group for group in acts.values() if len(group.laws) > 1]
+    return Digest(sub, language, subject, summary, ordered, list(drafts.values()), chosen[-1].id, shared)
+
+
+def _act_only(act: dict[str, Any]) -> dict[str, Any]:
+    """An `act` of an event as the amendment shape the digest's words read."""
+    return {
+        "kind": "amended",
+        "text": "",
+        "act_id": act["source_id"],
+        "act_number": act["number"],
+        "act_date": act["adopted"],
+    }
+
+
+def _acts_named(p: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]:
+    """(eid, amendment) for every act an event names: announced changes and footnotes of changes."""
+    if p["type"] == "amendment.announced":
+        return [(p["eid"], p["amendment"])]
+    if p["type"] == "amendment.in_force_soon":
+        return [(eid, _act_only(p["act"])) for eid in p["eids"]]
+    if p["type"] == "provision.changed":
+        change = p["change"]
+        eid = change.get("new_eid") or change.get("old_eid")
+        return [(eid, a) for a in change.get("amendments", []) if a.get("act_id") or a.get("act_number")]
+    return []
 
 
 def render(digest: Digest) -> tuple[str, str]:
@@ -419,8 +467,14 @@ class _Words(Words):
     def act_of(self, a: dict[str, Any], public_url: str, doc: dict[str, Any]) -> ActView:
         return self.act(Amendment.from_dict(a), public_url, doc.get("language") or "rus")
 
-    def announced(self, eid: str, a: dict[str, Any], public_url: str, doc: dict[str, Any]) -> AnnouncedView:
-        label = eid_label(eid, self.language) if eid else self._("whole text")
+    def article(self, eid: str | None) -> str:
+        """An article's label as the law writes it; no eid: the whole act."""
+        return eid_label(eid, self.language) if eid else self._("whole act")
+
+    def announced(
+        self, eid: str | None, a: dict[str, Any], public_url: str, doc: dict[str, Any]
+    ) -> AnnouncedView:
+        label = self.article(eid)
         act = self.act_of(a, public_url, doc) if a.get("act_id") or a.get("act_number") else None
         on = date.fromisoformat(a["effective"][:10]) if a.get("effective") else None
         return AnnouncedView(label, on, format_date(on, self.language), a.get("text") or "", act)

@@ -18,7 +18,8 @@ VERSION = 1
 SUBSCRIBER_TYPES = (
     "edition.created",
     "provision.changed",
-    "amendment.scheduled",
+    "amendment.announced",
+    "amendment.in_force_soon",
     "draft.published",
     "draft.deadline_approaching",
     "draft.stage_changed",
@@ -33,6 +34,7 @@ _DOCUMENT_FIELDS = ("key", "title", "language", "url")
 _CHANGE_FIELDS = ("kind", "old_eid", "new_eid", "old_num", "new_num", "heading", "similarity")
 _PAIR_FIELDS = ("old_eid", "new_eid", "old_num", "new_num")
 _AMENDMENT_FIELDS = ("kind", "scheduled", "text", "act_id", "act_number", "act_date", "in_force", "effective")
+_ACT_FIELDS = ("id", "source_id", "number", "adopted", "title", "url", "published")
 _FLAG_FIELDS = (
     "rule_id",
     "theme",
@@ -83,7 +85,8 @@ def edition_created(
 def provision_changed(
     document: dict[str, Any], edition_seq: int, change: dict[str, Any], *, occurred_at: datetime | None = None
 ) -> dict[str, Any]:
-    """`change` is `tracker.render.json.change_to_dict(change)`: ops are [op, text] pairs."""
+    """`change` is `tracker.render.json.change_to_dict(change)`: ops are [op, text] pairs. An amendment
+    may carry `announced_on`: the day its change was first announced as pending."""
     return _payload(
         "provision.changed", document, occurred_at, edition_seq=edition_seq, change=_change(change)
     )
@@ -92,17 +95,54 @@ def provision_changed(
 def _change(change: dict[str, Any]) -> dict[str, Any]:
     body = _pick(change, _CHANGE_FIELDS)
     body["ops"] = [[op, text] for op, text in change.get("ops", [])]
-    body["amendments"] = [_pick(a, _AMENDMENT_FIELDS) for a in change.get("amendments", [])]
+    body["amendments"] = [_amendment(a) for a in change.get("amendments", [])]
     body["flags"] = [_pick(f, _FLAG_FIELDS) for f in change.get("flags", [])]
     body["pairs"] = [_pick(p, _PAIR_FIELDS) for p in change.get("pairs", [])]
     return body
 
 
-def amendment_scheduled(
-    document: dict[str, Any], eid: str, amendment: dict[str, Any], *, occurred_at: datetime | None = None
+def amendment_announced(
+    document: dict[str, Any],
+    eid: str,
+    act: dict[str, Any],
+    amendment: dict[str, Any],
+    *,
+    kind: str,
+    effective_note: str = "",
+    occurred_at: datetime | None = None,
 ) -> dict[str, Any]:
+    """A change adopted but not yet in force, first seen: once per act and provision (eid "" → null: the
+    whole act). `amendment.effective` is null until the date is known; `effective_note` then says why."""
     return _payload(
-        "amendment.scheduled", document, occurred_at, eid=eid, amendment=_pick(amendment, _AMENDMENT_FIELDS)
+        "amendment.announced",
+        document,
+        occurred_at,
+        eid=eid or None,
+        kind=kind,
+        act=_pick(act, _ACT_FIELDS),
+        amendment=_pick(amendment, _AMENDMENT_FIELDS),
+        effective_note=effective_note or None,
+    )
+
+
+def amendment_in_force_soon(
+    document: dict[str, Any],
+    eids: list[str],
+    act: dict[str, Any],
+    effective: date,
+    days_left: int,
+    *,
+    occurred_at: datetime | None = None,
+) -> dict[str, Any]:
+    """An announced change is about to bite: the act, the provisions (null: the whole act), the date."""
+    return _payload(
+        "amendment.in_force_soon",
+        document,
+        occurred_at,
+        eids=[e or None for e in eids],
+        act=_pick(act, _ACT_FIELDS),
+        effective=_json(effective),
+        days_left=days_left,
     )
 
 
@@ -235,6 +275,13 @@ def _payload(
     if document.get("tags"):
         doc["tags"] = list(document["tags"])
     return {"version": VERSION, "type": type, "occurred_at": _json(occurred), "document": doc, **body}
+
+
+def _amendment(a: dict[str, Any]) -> dict[str, Any]:
+    body = _pick(a, _AMENDMENT_FIELDS)
+    if a.get("announced_on"):
+        body["announced_on"] = _json(a["announced_on"])
+    return body
 
 
 def _pick(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:

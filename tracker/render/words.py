@@ -115,6 +115,7 @@ class Words:
             "repealed": _("repealed by"),
             "supplemented": _("supplemented by"),
             "words_replaced": _("words replaced by"),
+            "act_repealed": _("repealed by"),
             "scheduled": _("announced by"),
         }
         url = document_url(base_url, a.act_id, document_language) if a.act_id else None

@@ -1,0 +1,321 @@
+"""Amending acts and what they touch: each act stored once, linked to every watched document and provision
+it changes, with the verb and a state (announced → in_force, or superseded when a notice vanishes).
+
+`record` is called for every check of a document, whether or not its text changed: a new pending notice is
+news on its own. It reports what became announced and what landed, and the caller raises the events.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlmodel import Session, col, or_, select
+
+from storage import models as m
+from tracker.errors import NotFound
+from tracker.model import Act, ActRequisites, ActTarget, Amendment, Change, Provision
+from tracker.timeline import Mention, act_key, in_force
+
+INFO_RETRY = timedelta(days=1)
+"""An act's `/info` without a publication date is read again after this long (it may not be out yet)."""
+
+
+@dataclass
+class Recorded:
+    """What one pass over a document's mentions changed."""
+
+    announced: list[tuple[Act, ActTarget]] = field(default_factory=list)
+    landed: dict[tuple[str, str], date | None] = field(default_factory=dict)
+    """(act key, eid) → the day the change had been announced, for changes whose text is now in force."""
+    fresh: list[int] = field(default_factory=list)
+
+
+def record(
+    session: Session,
+    key: str,
+    language: str,
+    found: Iterable[Mention],
+    *,
+    seen_on: date,
+    urls: Mapping[str, str] | None = None,
+) -> Recorded:
+    """Store the acts a document mentions and move their targets' states; `seen_on` is the day the page
+    showed them (today for a check, adilet's edition date for a backfilled edition)."""
+    outcome = Recorded()
+    now = datetime.now(UTC)
+    present: set[int] = set()
+    for mention in found:
+        a = mention.amendment
+        row = _act_row(session, a, (urls or {}).get(a.act_id or ""))
+        assert row.id is not None
+        when = in_force(a, row.published, row.info_note)
+        target = session.exec(
+            select(m.ActTarget).where(
+                m.ActTarget.act_id == row.id, m.ActTarget.document_key == key, m.ActTarget.eid == mention.eid
+            )
+        ).first()
+        if target is None:
+            target = m.ActTarget(
+                act_id=row.id,
+                document_key=key,
+                language=language,
+                eid=mention.eid,
+                kind=mention.kind,
+                state="announced" if mention.pending else "in_force",
+                text=a.text,
+                in_force=a.in_force,
+                announced_on=seen_on if mention.pending else None,
+                in_force_on=None if mention.pending else seen_on,
+            )
+            created = True
+        else:
+            created = False
+            if mention.pending and target.state == "superseded":
+                target.state = "announced"
+            elif not mention.pending and target.state != "in_force":
+                outcome.landed[(row.key, mention.eid)] = target.announced_on
+                target.state, target.in_force_on = "in_force", seen_on
+        if mention.pending or created:
+            target.effective, target.effective_note = when.effective, when.reason
+        target.updated_at = now
+        session.add(target)
+        session.flush()
+        assert target.id is not None
+        present.add(target.id)
+        if created and mention.pending:
+            outcome.announced.append((_act(session, row), _target(target)))
+            outcome.fresh.append(target.id)
+    for stale in session.exec(
+        select(m.ActTarget).where(
+            m.ActTarget.document_key == key,
+            m.ActTarget.language == language,
+            m.ActTarget.state == "announced",
+            col(m.ActTarget.id).not_in(present),
+        )
+    ):
+        stale.state, stale.updated_at = "superseded", now
+        session.add(stale)
+    session.flush()
+    return outcome
+
+
+def _act_row(session: Session, a: Amendment, url: str | None) -> m.Act:
+    """The act's row, found by adilet id, or by number and date; created on first sight."""
+    k = act_key(a)
+    assert k is not None
+    row = session.exec(select(m.Act).where(m.Act.key == k)).first()
+    if row is None and a.act_id and a.act_number:
+        row = session.exec(
+            select(m.Act).where(
+                m.Act.number == a.act_number, m.Act.adopted == a.act_date, col(m.Act.source_id).is_(None)
+            )
+        ).first()
+        if row is not None:  # first seen without a link; now we know its adilet id
+            row.key, row.source_id = k, a.act_id
+    if row is None:
+        row = m.Act(key=k, source_id=a.act_id, number=a.act_number, adopted=a.act_date, url=url)
+    row.number = row.number or a.act_number
+    row.adopted = row.adopted or a.act_date
+    row.url = row.url or url
+    session.add(row)
+    session.flush()
+    return row
+
+
+def needs_info(session: Session, source_ids: Iterable[str]) -> list[str]:
+    """Which of these acts' `/info` pages to read: never read, or read before the act was published."""
+    wanted = sorted(set(source_ids))
+    known = {
+        row.source_id: row for row in session.exec(select(m.Act).where(col(m.Act.source_id).in_(wanted)))
+    }
+    retry_before = datetime.now(UTC) - INFO_RETRY
+    return [
+        s
+        for s in wanted
+        if s not in known
+        or known[s].info_fetched_at is None
+        or (known[s].published is None and _aware(known[s].info_fetched_at) < retry_before)  # type: ignore[arg-type]
+    ]
+
+
+def save_info(
+    session: Session, source_id: str, info: ActRequisites, *, number: str | None, url: str | None
+) -> None:
+    """Cache what the act's `/info` said; the act's targets get their in-force dates from it."""
+    row = session.exec(select(m.Act).where(m.Act.source_id == source_id)).first()
+    if row is None:
+        row = m.Act(key=source_id, source_id=source_id, number=number, url=url)
+    row.published = info.published or row.published
+    row.adopted = row.adopted or info.adopted
+    row.title = row.title or info.title
+    row.info_note = "" if row.published else info.note
+    row.info_fetched_at = datetime.now(UTC)
+    session.add(row)
+    session.flush()
+
+
+def due_warnings(
+    session: Session, key: str, today: date, thresholds: Iterable[int], *, fresh: Iterable[int] = ()
+) -> list[tuple[Act, date, int, list[str]]]:
+    """Announced changes of a document now within a warning threshold (30 and 7 days by default), grouped
+    by act and date: (act, effective, days left, eids). Each threshold is passed once; changes announced in
+    this very pass count as warned (their announcement carries the date)."""
+    steps = sorted(set(thresholds))
+    fresh_ids = set(fresh)
+    groups: dict[tuple[int, date], list[m.ActTarget]] = {}
+    for target in session.exec(
+        select(m.ActTarget).where(
+            m.ActTarget.document_key == key,
+            m.ActTarget.state == "announced",
+            col(m.ActTarget.effective).is_not(None),
+            col(m.ActTarget.effective) >= today,
+        )
+    ):
+        assert target.effective is not None
+        days_left = (target.effective - today).days
+        step = next((s for s in steps if s >= days_left), None)
+        if step is None or (target.warned_days is not None and target.warned_days <= step):
+            continue
+        target.warned_days = step
+        session.add(target)
+        if target.id not in fresh_ids:
+            groups.setdefault((target.act_id, target.effective), []).append(target)
+    session.flush()
+    out = []
+    for (act_id, effective), targets in sorted(groups.items(), key=lambda item: item[0][1]):
+        act = _act(session, session.get(m.Act, act_id))  # type: ignore[arg-type]
+        out.append((act, effective, (effective - today).days, [t.eid for t in targets]))
+    return out
+
+
+def list_acts(
+    session: Session,
+    *,
+    documents: Iterable[str] | None = None,
+    state: str | None = None,
+    since: date | None = None,
+) -> list[Act]:
+    """Acts touching watched documents, newest first (adoption date, else first seen); with `documents`,
+    only their targets count."""
+    query = select(m.ActTarget)
+    if documents is not None:
+        query = query.where(col(m.ActTarget.document_key).in_(list(documents)))
+    by_act: dict[int, list[m.ActTarget]] = {}
+    for target in session.exec(query.order_by(col(m.ActTarget.document_key), col(m.ActTarget.id))):
+        by_act.setdefault(target.act_id, []).append(target)
+    rows = session.exec(select(m.Act).where(col(m.Act.id).in_(list(by_act))))
+    acts = [_act(session, row, by_act[row.id]) for row in rows if row.id is not None]  # type: ignore[index]
+    if state is not None:
+        acts = [a for a in acts if a.state == state]
+    if since is not None:
+        acts = [a for a in acts if (a.adopted or _first_seen(a)) >= since]
+    return sorted(acts, key=lambda a: (a.adopted or _first_seen(a), a.id), reverse=True)
+
+
+def _first_seen(act: Act) -> date:
+    days = [d for t in act.targets for d in (t.announced_on, t.in_force_on) if d]
+    return min(days, default=date.min)
+
+
+def get_act(session: Session, ref: str) -> Act:
+    """One act by its number in Zan Watch, its adilet id or its own number («296-VIII»)."""
+    query = select(m.Act)
+    if ref.isdigit():
+        query = query.where(m.Act.id == int(ref))
+    else:
+        query = query.where(or_(m.Act.source_id == ref, m.Act.number == ref, m.Act.key == ref))
+    row = session.exec(query.order_by(col(m.Act.id))).first()
+    if row is None:
+        raise NotFound(f"no act {ref!r} touches a watched document: see `zanwatch acts`")
+    return _act(session, row)
+
+
+def pending_on(session: Session, key: str, day: date) -> list[tuple[Act, ActTarget]]:
+    """Changes to a document announced by `day` but not in force on it."""
+    out = []
+    for target in session.exec(
+        select(m.ActTarget)
+        .where(
+            m.ActTarget.document_key == key,
+            col(m.ActTarget.announced_on).is_not(None),
+            col(m.ActTarget.announced_on) <= day,
+            m.ActTarget.state != "superseded",
+        )
+        .order_by(col(m.ActTarget.id))
+    ):
+        if (target.effective and target.effective <= day) or (
+            target.in_force_on and target.in_force_on <= day
+        ):
+            continue
+        out.append((_act(session, session.get(m.Act, target.act_id), []), _target(target)))  # type: ignore[arg-type]
+    return out
+
+
+def _act(session: Session, row: m.Act, targets: list[m.ActTarget] | None = None) -> Act:
+    assert row.id is not None
+    if targets is None:
+        targets = list(
+            session.exec(
+                select(m.ActTarget)
+                .where(m.ActTarget.act_id == row.id)
+                .order_by(col(m.ActTarget.document_key), col(m.ActTarget.id))
+            )
+        )
+    return Act(
+        id=row.id,
+        key=row.key,
+        source_id=row.source_id,
+        number=row.number,
+        adopted=row.adopted,
+        title=row.title,
+        url=row.url,
+        published=row.published,
+        targets=tuple(_target(t) for t in targets),
+    )
+
+
+def _target(row: m.ActTarget) -> ActTarget:
+    return ActTarget(
+        document_key=row.document_key,
+        eid=row.eid,
+        kind=row.kind,
+        state=row.state,
+        text=row.text,
+        in_force=row.in_force,
+        effective=row.effective,
+        effective_note=row.effective_note,
+        announced_on=row.announced_on,
+        in_force_on=row.in_force_on,
+    )
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def redlines(session: Session, act: Act) -> list[tuple[str, int, Change]]:
+    """The stored changes a footnote attributes to this act: (document, edition seq, change)."""
+    keys = sorted({t.document_key for t in act.targets})
+    seqs = dict(
+        session.exec(select(m.Edition.id, m.Edition.seq).where(col(m.Edition.document_key).in_(keys))).all()
+    )
+    out = []
+    for row in session.exec(
+        select(m.Change).where(col(m.Change.document_key).in_(keys)).order_by(col(m.Change.id))
+    ):
+        notes = [Amendment.from_dict(a) for a in json.loads(row.amendments)]
+        if not any(act_key(a) == act.key or (a.act_number and a.act_number == act.number) for a in notes):
+            continue
+        old = Provision(row.old_eid, "article", row.old_num or "", row.heading, "") if row.old_eid else None
+        new = (
+            Provision(row.new_eid, "article", row.new_num or "", row.heading, "", amendments=notes)
+            if row.new_eid
+            else None
+        )
+        ops = [(op, text) for op, text in json.loads(row.ops)]
+        change = Change(row.kind, old, new, row.similarity, ops)
+        out.append((row.document_key, seqs.get(row.to_edition_id, 0), change))
+    return out
