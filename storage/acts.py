@@ -141,13 +141,11 @@ def needs_info(session: Session, source_ids: Iterable[str]) -> list[str]:
     ]
 
 
-def save_info(
-    session: Session, source_id: str, info: ActRequisites, *, number: str | None, url: str | None
-) -> None:
+def save_info(session: Session, source_id: str, info: ActRequisites, *, url: str | None) -> None:
     """Cache what the act's `/info` said; the act's targets get their in-force dates from it."""
     row = session.exec(select(m.Act).where(m.Act.source_id == source_id)).first()
     if row is None:
-        row = m.Act(key=source_id, source_id=source_id, number=number, url=url)
+        row = m.Act(key=source_id, source_id=source_id, url=url)
     row.published = info.published or row.published
     row.adopted = row.adopted or info.adopted
     row.title = row.title or info.title

@@ -23,7 +23,7 @@ SAME_EID_BONUS = 0.1
 """An article keeps its eId unless another pairing is clearly better (e.g. every article shifted by one)."""
 MAX_CANDIDATES = 8
 """Per unpaired old provision, how many likely partners get a full similarity score."""
-GAP_SIMILARITY = 0.3
+GAP_SIMILARITY = 0.4
 """Between two aligned neighbours, order is evidence: a rewritten article there pairs down to this."""
 MAX_GAP_CELLS = 10_000
 """A gap of m unpaired old and n unpaired new articles is aligned only if m × n is at most this."""

@@ -16,8 +16,10 @@ from sqlmodel import Session
 
 from scrapers.adilet import (
     AdiletSource,
+    act_requisites,
     document_url,
     history_url,
+    info_url,
     parse_api,
     parse_history,
     parse_page,
@@ -31,11 +33,11 @@ from tracker.config import Settings
 from tracker.diff import diff_documents
 from tracker.errors import FetchError, InputError, NotFound, ParseError
 from tracker.keys import parse_key
-from tracker.model import Amendment, Document, ParsedPage
+from tracker.model import ActRequisites, Amendment, Document, ParsedPage
 from tracker.notify import events
 from tracker.render.json import change_to_dict
 from tracker.rules.engine import RuleSet, load_rules
-from tracker.timeline import act_key, mentions, today_in
+from tracker.timeline import act_key, mentions, relative_rule, today_in
 
 SHRINK_LIMIT = 0.5
 """A parse keeping less than this share of the previous edition's articles or text is suspect."""
@@ -244,10 +246,13 @@ class Checker:
         with self.db.transaction() as session:
             changed = editions.latest_content_hash(session, key, language) != editions.content_hash(doc)
         as_of = self._as_of(ident, language) if changed else None
+        requisites = self._requisites(doc, language)
         with self.db.transaction() as session:
             latest = editions.latest_edition(session, key, language)
             shrunk = shrink_reason(editions.load_document(session, latest), doc) if latest else None
             if shrunk is None:
+                for act_id, found in requisites.items():
+                    acts.save_info(session, act_id, found, url=self.recorder.act_url(act_id, language))
                 snapshot_id = editions.save_snapshot(
                     session,
                     key,
@@ -265,6 +270,32 @@ class Checker:
                 health.succeeded(session, key, language)
                 return result
         return self._failed(key, language, "suspect", shrunk, fetched)
+
+    def _requisites(self, doc: Document, language: str) -> dict[str, ActRequisites]:
+        """The requisites of acts whose pending change counts its in-force date from their publication:
+        each act's `/info` is read once (and again a day later while it shows no publication date)."""
+        wanted: set[str] = {
+            m.amendment.act_id
+            for m in mentions(doc)
+            if m.pending
+            and m.amendment.act_id
+            and m.amendment.effective is None
+            and relative_rule(m.amendment.in_force)
+        }
+        if not wanted:
+            return {}
+        with self.db.transaction() as session:
+            ask = acts.needs_info(session, wanted)
+        found = {}
+        for act_id in ask:
+            try:
+                reply = self.fetcher.get(info_url(self.settings.sources.adilet_base_url, act_id, language))
+                found[act_id] = act_requisites(reply.body)
+            except (FetchError, ParseError) as exc:
+                found[act_id] = ActRequisites(
+                    None, note=f"adilet's requisites card could not be read ({exc})"
+                )
+        return found
 
     def _as_of(self, ident: str, language: str) -> date | None:
         """adilet's own date of the edition in force (its /history table); the fetch date stands in when

@@ -22,6 +22,7 @@ from typing import Any
 import procrastinate
 import psycopg
 from procrastinate import exceptions, jobs
+from procrastinate.schema import SchemaManager
 
 from storage import queue as storage_queue
 from storage import watchlist
@@ -85,7 +86,7 @@ def require_postgresql(db: Database) -> None:
 def app_for(db: Database) -> procrastinate.App:
     """The queue on `db`, its schema installed; PostgreSQL only."""
     require_postgresql(db)
-    storage_queue.install_schema(db, procrastinate.App(connector=_connector(db)).schema_manager.get_schema())
+    storage_queue.install_schema(db, SchemaManager.get_schema())
     app = procrastinate.App(connector=_connector(db))
     app.add_tasks_from(tasks, namespace="zanwatch")
     return app

@@ -82,7 +82,10 @@ def test_only_http_links_are_rendered() -> None:
     assert http_link("javascript:alert(1)") is None
     assert http_link(" JaVaScRiPt:alert(1)") is None
     assert http_link("data:text/html,x") is None
-    assert http_link("https://adilet.zan.kz/rus/docs/Z950002592_") == "https://adilet.zan.kz/rus/docs/Z950002592_"
+    assert (
+        http_link("https://adilet.zan.kz/rus/docs/Z950002592_")
+        == "https://adilet.zan.kz/rus/docs/Z950002592_"
+    )
 
 
 def test_a_new_sqlite_database_is_private(cli, tmp_path: Path) -> None:

@@ -230,6 +230,9 @@ def test_a_draft_linked_to_its_adilet_act_has_one_timeline(
 
     linked = cli("drafts", "link", str(nco.id), "adilet:Z2600000305")
     assert linked.code == 0, linked.err
+    table = cli("drafts", "show", str(nco.id))
+    assert table.code == 0, table.err
+    assert "became adilet:Z2600000305" in table.out and "mazhilis: На рассмотрении в Мажилисе" in table.out
     shown = cli("drafts", "show", str(nco.id), "--format", "json")
     assert shown.code == 0, shown.err
     shown = json.loads(shown.out)

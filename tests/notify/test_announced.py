@@ -209,3 +209,61 @@ def test_a_whole_act_to_be_repealed_is_announced_in_parse_acts_and_an_event(
     assert [(t["eid"], t["kind"], t["effective"]) for t in act["targets"]] == [
         (None, "act_repealed", "2026-07-01")
     ]
+
+
+INFO = """<html><head><title>Информация - ИПС "Әділет"</title></head><body>
+<h1>О внесении изменений в некоторые конституционные законы</h1>
+<table id="ethernatable">
+<tr><td>Дата принятия акта:</td><td>20.11.2026</td></tr>
+<tr><td>Дата официальной публикации в ИПС "Әділет":</td><td>25.11.2026</td></tr>
+<tr><td>Официальная публикация:</td><td>«Казахстанская правда» от 24.11.2026 г. № 225</td></tr>
+</table></body></html>"""
+RELATIVE = (
+    "вводится в действие по истечении десяти календарных дней после дня его первого официального "
+    "опубликования"
+)
+
+
+def relative_notice(page: str, article: str) -> str:
+    heading = _heading(page, article)
+    red = '<font color="#FF0000">&nbsp;&nbsp;&nbsp;&nbsp;&nbsp; '
+    text = (
+        f"<p>{red}Примечание ИЗПИ!</font><br>{red}Статья предусматривается в редакции Закона РК "
+        f'от 20.11.2026 <a href="https://adilet.zan.kz/rus/docs/{ACT_ID}#z3">№ 350-VIII</a> '
+        f"({RELATIVE}).</font></p>"
+    )
+    return page.replace(heading, text + heading, 1)
+
+
+def test_a_relative_in_force_rule_is_dated_from_the_acts_info_page_read_once(
+    checker: Checker, server: ReplayServer, db: Database, cli
+) -> None:
+    checker.check(REFERENDUM, "rus")
+    checker.recorder.today = lambda: date(2026, 11, 28)
+    server.route(f"/rus/docs/{ACT_ID}/info", INFO)
+    server.route("/rus/docs/Z950002592_", relative_notice(PAGES[REFERENDUM], "13"))
+
+    checker.check(REFERENDUM, "rus")
+    checker.check(REFERENDUM, "rus")
+
+    [event] = [p for p in _payloads(db) if p["type"] == "amendment.announced"]
+    # first published 24.11.2026 (the newspaper, before adilet's own copy): ten days run out on 04.12
+    assert event["amendment"]["effective"] == "2026-12-05" and event["effective_note"] is None
+    assert event["act"]["published"] == "2026-11-24" and event["act"]["title"].startswith("О внесении")
+    assert [r.path for r in server.requests].count(f"/rus/docs/{ACT_ID}/info") == 1
+
+
+def test_until_the_publication_is_known_the_date_is_unknown_with_the_reason(
+    checker: Checker, server: ReplayServer, db: Database, cli
+) -> None:
+    checker.check(REFERENDUM, "rus")
+    server.route(f"/rus/docs/{ACT_ID}/info", "gone", status=404)
+    server.route("/rus/docs/Z950002592_", relative_notice(PAGES[REFERENDUM], "13"))
+    checker.check(REFERENDUM, "rus")
+
+    [event] = [p for p in _payloads(db) if p["type"] == "amendment.announced"]
+    assert event["amendment"]["effective"] is None
+    assert "requisites card could not be read" in event["effective_note"]
+    [act] = [a for a in json.loads(cli("acts", "--format", "json").out) if a["number"] == "350-VIII"]
+    [target] = act["targets"]
+    assert target["effective"] is None and "could not be read" in target["effective_note"]

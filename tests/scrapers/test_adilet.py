@@ -11,6 +11,7 @@ import pytest
 
 from scrapers.adilet import (
     AdiletSource,
+    act_requisites,
     api_url,
     document_url,
     edition_url,
@@ -257,3 +258,43 @@ def test_read_file_refuses_unknown_missing_and_broken_files(tmp_path: Path) -> N
     (tmp_path / "broken.docx").write_bytes(b"not a zip")
     with pytest.raises(InputError, match="not a valid DOCX"):
         read_file(tmp_path / "broken.docx", "rus")
+
+
+def test_history_is_read_by_its_headers_in_any_order() -> None:
+    page = """<table id="ethernatable">
+<tr><th>Статус НПА</th><th>Дата изменения</th><th>Дополнительная информация</th>
+<th>Форма НПА и орган, принявший акт</th><th>Заголовок</th><th>№</th></tr>
+<tr><td>Действующий</td><td>05.07.2024</td><td></td><td>Конституционный закон, Парламент</td>
+<td><a href="/rus/docs/Z2400000109">Конституционный закон РК от 5 июля 2024 года № 109-VIII</a></td>
+<td>2</td></tr>
+<tr><td>Архивный</td><td><a href="/rus/docs/Z070000258_/19.04.2023">редакция</a></td><td></td><td></td>
+<td>Первоначальная редакция</td><td>1</td></tr>
+</table>"""
+    older, newer = parse_history(page, "rus")
+    assert (older.edition, older.act, older.status) == (
+        date(2023, 4, 19),
+        "Первоначальная редакция",
+        "Архивный",
+    )
+    assert older.url == "/rus/docs/Z070000258_/19.04.2023"  # the dated link gives the date
+    assert (newer.edition, newer.act_id, newer.act_number, newer.act_date, newer.status) == (
+        date(2024, 7, 5),
+        "Z2400000109",
+        "109-VIII",
+        date(2024, 7, 5),
+        "Действующий",
+    )
+
+
+def test_an_acts_requisites_give_its_first_publication() -> None:
+    card = """<h1>О внесении изменений</h1><table id="ethernatable">
+<tr><td>Дата принятия акта:</td><td>20.11.2026</td></tr>
+<tr><td>Дата официальной публикации в ИПС "Әділет":</td><td>25.11.2026</td></tr>
+<tr><td>Официальная публикация:</td><td>«Казахстанская правда» от 24.11.2026 г. № 225</td></tr></table>"""
+    found = act_requisites(card)
+    assert (found.adopted, found.published, found.title) == (
+        date(2026, 11, 20),
+        date(2026, 11, 24),
+        "О внесении изменений",
+    )
+    assert act_requisites('<table id="ethernatable"><tr><td>Номер</td><td>1</td></tr></table>').note

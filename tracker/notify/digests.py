@@ -40,7 +40,7 @@ from tracker.i18n import Language, check_language, eid_label, format_date, local
 from tracker.model import Amendment, Op
 from tracker.notify.subscribers import matches, relevant_flags
 from tracker.output import http_link
-from tracker.render import marked_words, shortened
+from tracker.render import marked_words, shortened, without_heading
 from tracker.render.words import ActView, FlagView, Words
 from tracker.rules import load_rules
 from tracker.web import links
@@ -448,7 +448,7 @@ class _Words(Words):
             label=label,
             heading=heading,
             kind_label=self.kind(c.get("kind") or ""),
-            ops=shortened(_without_heading([(op, text) for op, text in c.get("ops", [])], heading), _CONTEXT),
+            ops=shortened(without_heading([(op, text) for op, text in c.get("ops", [])], heading), _CONTEXT),
             flags=flags,
             acts=[self.act_of(a, public_url, doc) for a in c.get("amendments", []) if a],
             direction=min((f.direction for f in flags), key=_DIRECTION_RANK.index, default=""),
@@ -598,15 +598,6 @@ def _marked(text: str, flags: list[FlagView], op: str) -> Markup:
         Markup(f'<mark style="{style}">') + escape(piece) + Markup("</mark>") if hit else escape(piece)
         for piece, hit in marked_words(text, words)
     )
-
-
-def _without_heading(ops: list[Op], heading: str) -> list[Op]:
-    """The article's unchanged heading is its title in the digest; the redline starts with the body."""
-    if heading and ops and ops[0][1].startswith(heading + "\n"):
-        op, text = ops[0]
-        rest = text[len(heading) + 1 :]
-        return ([(op, rest)] if rest else []) + ops[1:]
-    return ops
 
 
 def _short(title: str, limit: int = 70) -> str:

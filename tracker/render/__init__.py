@@ -132,6 +132,16 @@ def marked_words(text: str, words: Collection[str]) -> Iterator[tuple[str, bool]
         yield text[pos:], False
 
 
+def without_heading(ops: list[Op], heading: str) -> list[Op]:
+    """The redline from the article's body on, when its heading is unchanged: the heading is already the
+    section's title, and repeating it reads as if it were part of the text."""
+    if heading and ops and ops[0][1].startswith(heading + "\n"):
+        op, text = ops[0]
+        rest = text[len(heading) + 1 :]
+        return ([(op, rest)] if rest else []) + ops[1:]
+    return ops
+
+
 def shortened(ops: list[Op], context: int | None = CONTEXT) -> list[Op]:
     """Long unchanged passages cut to `context` characters next to each edit, joined by '…'."""
     if context is None:

@@ -10,7 +10,16 @@ from html import escape
 
 from tracker.i18n import locale_tag
 from tracker.model import Change, Flag
-from tracker.render import CONTEXT, Side, change_name, highlighted, run_note, shortened, values_note
+from tracker.render import (
+    CONTEXT,
+    Side,
+    change_name,
+    highlighted,
+    run_note,
+    shortened,
+    values_note,
+    without_heading,
+)
 from tracker.render.words import ADILET, ActView, Words
 
 _INS = "background:#e6ffec;color:#116329;text-decoration:underline"
@@ -127,7 +136,7 @@ def _act(act: ActView) -> str:
 
 def _redline(change: Change, context: int | None) -> str:
     out = []
-    for op, text in shortened(change.ops, context):
+    for op, text in shortened(without_heading(change.ops, change.heading), context):
         inner = "".join(
             f'<mark style="{_MARK}">{escape(piece)}</mark>' if matched else escape(piece)
             for piece, matched in highlighted(op, text, change.flags)

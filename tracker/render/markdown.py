@@ -11,7 +11,16 @@ import re
 from html import escape
 
 from tracker.model import Change
-from tracker.render import CONTEXT, Side, change_name, highlighted, run_note, shortened, values_note
+from tracker.render import (
+    CONTEXT,
+    Side,
+    change_name,
+    highlighted,
+    run_note,
+    shortened,
+    values_note,
+    without_heading,
+)
 from tracker.render.html import summary
 from tracker.render.words import ADILET, Words
 
@@ -95,7 +104,7 @@ def change_markdown(
 
 def _redline(change: Change, context: int | None) -> str:
     out = []
-    for op, text in shortened(change.ops, context):
+    for op, text in shortened(without_heading(change.ops, change.heading), context):
         inner = "".join(
             f"<mark>{_text(piece)}</mark>" if matched else _text(piece)
             for piece, matched in highlighted(op, text, change.flags)
