@@ -11,11 +11,17 @@ import lxml.html
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
-from scrapers.adilet import body_blocks, decode_body, parse_page
+from scrapers.adilet import body_blocks, decode_body, parse_page, suspect_reason
 from tracker.errors import InputError, ParseError
 from tracker.model import Block, DocumentStatus, ParsedPage
 
 SUPPORTED = (".html", ".htm", ".txt", ".docx")
+MAX_UNPACKED = 256 * 1024 * 1024
+"""A DOCX whose parts would unpack to more than this is refused before anything is unzipped."""
+MAX_RATIO = 200
+"""Text XML compresses about 10:1; a part packed far tighter than this is a bomb."""
+MAX_BAD_BYTES = 16
+"""UTF-8 text with at most this many stray bytes keeps its UTF-8 reading (they become U+FFFD)."""
 
 
 def _html(body: bytes, language: str) -> ParsedPage:
@@ -37,16 +43,18 @@ def _html(body: bytes, language: str) -> ParsedPage:
 
 
 def _text(body: bytes) -> list[Block]:
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = body.decode("cp1251")
+    """UTF-8, unless the bytes are not UTF-8 at all: Windows-1251 then (a few stray bytes in a UTF-8 file
+    never re-decode all of it as 1251, which would garble every Cyrillic letter)."""
+    text = body.decode("utf-8-sig", errors="replace")
+    if text.count("\ufffd") > MAX_BAD_BYTES:
+        text = body.decode("cp1251", errors="replace")
     return [Block(line.strip()) for line in text.splitlines() if line.strip()]
 
 
 def _docx(path: Path, body: bytes) -> tuple[str, list[Block]]:
     """Paragraphs in document order, table cells included (drafts often come as comparison tables)."""
     try:
+        _refuse_bomb(path, zipfile.ZipFile(io.BytesIO(body)).infolist())
         document = docx.Document(io.BytesIO(body))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise InputError(f"{path}: not a valid DOCX file ({exc})") from None
@@ -58,17 +66,44 @@ def _docx(path: Path, body: bytes) -> tuple[str, list[Block]]:
     return document.core_properties.title or "", blocks
 
 
-def read_file(path: str | Path, language: str) -> ParsedPage:
-    """Read a local .html/.htm, .txt or .docx; anything else, or an unreadable file, is an InputError."""
+def _refuse_bomb(path: Path, parts: list[zipfile.ZipInfo]) -> None:
+    """Judged on the sizes the archive declares (zipfile never inflates a part past its declared size)."""
+    unpacked = sum(part.file_size for part in parts)
+    packed = sum(part.compress_size for part in parts)
+    if unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * max(packed, 1) + 1024 * 1024:
+        raise InputError(
+            f"{path}: refused, the DOCX would unpack to {unpacked // (1024 * 1024)} MiB from "
+            f"{max(packed, 1) // 1024} KiB (a zip bomb or a damaged file)"
+        )
+
+
+def _suspect(body: bytes) -> str | None:
+    """A saved adilet page meets every check a fetched one does; other HTML the CAPTCHA and shell ones."""
+    reason = suspect_reason(body)
+    return reason if b"<article" in body or reason in _ANY_HTML else None
+
+
+_ANY_HTML = ("CAPTCHA page", "JavaScript shell without the text")
+
+
+def read_file(path: str | Path, language: str, *, accept_suspect: bool = False) -> ParsedPage:
+    """Read a local .html/.htm, .txt or .docx; anything else, or an unreadable file, is an InputError.
+    A saved page that a fetch would refuse (a CAPTCHA, a JavaScript shell) is a ParseError here too,
+    unless `accept_suspect` (`import --force`)."""
     path = Path(path)
     if path.suffix.lower() not in SUPPORTED:
         raise InputError(
             f"{path}: unsupported file type {path.suffix.lower() or '(none)'!r}; use {', '.join(SUPPORTED)}"
         )
     try:
+        if path.exists() and not path.is_file():  # a FIFO or a device would block or never end
+            raise InputError(f"{path}: not a regular file")
         body = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    reason = _suspect(body) if path.suffix.lower() in (".html", ".htm") else None
+    if reason and not accept_suspect:
+        raise ParseError(f"{path}: suspect page ({reason}); not used")
     return parse_body(body, path, language)
 
 

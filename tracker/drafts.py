@@ -33,7 +33,7 @@ from tracker.keys import check_languages, parse_key
 from tracker.model import Sighting
 from tracker.normalize import normalize
 from tracker.notify import events
-from tracker.pipeline import CheckResult, Recorder, polite_fetcher
+from tracker.pipeline import CheckResult, Recorder, polite_fetcher, shrink_reason
 
 log = logging.getLogger("zanwatch.drafts")
 
@@ -318,16 +318,26 @@ def import_file(
     language: str = "rus",
     edition_date: date | None = None,
     recorder: Recorder | None = None,
+    force: bool = False,
 ) -> CheckResult:
     """Record a local HTML, text or DOCX file as the next edition of `key` (a draft version for
-    `legalacts:` keys), keeping the file as a snapshot, all in one transaction."""
+    `legalacts:` keys), keeping the file as a snapshot, all in one transaction. The gates a fetched page
+    passes apply: a suspect page, or a text that lost most of the last edition, is refused (nothing is
+    written) unless `force`."""
     parse_key(key)
     check_languages((language,))
-    page = files.read_file(path, language)
+    page = files.read_file(path, language, accept_suspect=force)
     doc = structure.build(page)
     if not doc.provisions:
         raise ParseError(f"{path}: no text found to record; is it the right file?")
     body = path.read_bytes()
+    with db.transaction() as session:
+        latest = editions.latest_edition(session, key, language)
+        shrunk = shrink_reason(editions.load_document(session, latest), doc) if latest else None
+    if shrunk and not force:
+        raise ParseError(f"{path}: {shrunk} (`import --force` records it anyway)")
+    if shrunk:
+        log.warning("%s: %s; recorded anyway (--force)", path, shrunk)
     with db.transaction() as session:
         snapshot_id = editions.save_snapshot(
             session, key, language, path.resolve().as_uri(), outcome="ok", body=body

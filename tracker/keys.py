@@ -8,7 +8,7 @@ import re
 from tracker.errors import InputError
 from tracker.model import LANGUAGES
 
-TAGS = (
+TAGS = (  # the tags of the bundled watch list; any other label is welcome too
     "ngo",
     "charity",
     "media",
@@ -27,6 +27,15 @@ ID_PATTERNS = {
     "mazhilis": re.compile(r"^[0-9]{1,12}$"),
     "file": re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$"),
 }
+
+
+_ADILET_URL = re.compile(r"^https?://(?:old\.)?adilet\.zan\.kz/(?:rus|kaz|eng)/docs/([A-Za-z0-9_]+)/?(?:[?#].*)?$")
+
+
+def key_from(text: str) -> str:
+    """A key as typed, or the key of a pasted adilet URL (https://adilet.zan.kz/rus/docs/Z010000142_)."""
+    found = _ADILET_URL.match(text.strip())
+    return f"adilet:{found.group(1)}" if found else text
 
 
 def parse_key(key: str) -> tuple[str, str]:
@@ -51,8 +60,15 @@ def check_languages(languages: tuple[str, ...]) -> tuple[str, ...]:
     return languages
 
 
+TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
 def check_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """Tags are free labels (`referendum`, `media`): lower-case letters, digits, `-` and `_`."""
     for tag in tags:
-        if tag not in TAGS:
-            raise InputError(f"unknown tag {tag!r}: use any of {', '.join(TAGS)}")
+        if not TAG.match(tag):
+            raise InputError(
+                f"invalid tag {tag!r}: a tag is up to 40 lower-case latin letters, digits, '-' or '_', "
+                f"e.g. {', '.join(TAGS[:3])}"
+            )
     return tags

@@ -249,7 +249,7 @@ class Checker:
         requisites = self._requisites(doc, language)
         with self.db.transaction() as session:
             latest = editions.latest_edition(session, key, language)
-            shrunk = _shrunk(editions.load_document(session, latest), doc) if latest else None
+            shrunk = shrink_reason(editions.load_document(session, latest), doc) if latest else None
             if shrunk is None:
                 for act_id, found in requisites.items():
                     acts.save_info(session, act_id, found, url=self.recorder.act_url(act_id, language))
@@ -387,7 +387,7 @@ def _tags(session: Session, key: str) -> list[str]:
         return []
 
 
-def _shrunk(before: Document, after: Document) -> str | None:
+def shrink_reason(before: Document, after: Document) -> str | None:
     """Why a parse looks like a broken page rather than a real repeal of most of the law, if it does."""
     old_n, new_n = len(before.articles()), len(after.articles())
     if old_n >= 4 and new_n < old_n * SHRINK_LIMIT:

@@ -48,7 +48,7 @@ def test_bad_input_is_one_line_and_changes_nothing(cli) -> None:
         ("watch", "add", "Z010000142_"),
         ("watch", "add", "adilet:Z010000142_"),  # duplicate
         ("watch", "add", "adilet:V16UL003811", "--lang", "fr"),
-        ("watch", "add", "adilet:V16UL003811", "--tag", "sports"),
+        ("watch", "add", "adilet:V16UL003811", "--tag", "Sports!"),
         ("watch", "remove", "adilet:Z9900000001"),
         ("watch", "list", "--format", "xml"),
     ]

@@ -48,7 +48,7 @@ def test_initiatives_without_a_text(cli) -> None:
     )
     assert "иностранных агентах" in cli("initiatives", "list").out
     for args, message in (
-        (("initiatives", "add", "x", "--tag", "agents"), "unknown tag 'agents'"),
+        (("initiatives", "add", "x", "--tag", "Agents!"), "invalid tag 'Agents!'"),
         (("initiatives", "add", "x", "--url", "example.org"), "not a web address"),
         (("initiatives", "link", "1", "5"), "no draft 5"),
     ):

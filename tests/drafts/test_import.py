@@ -48,7 +48,7 @@ def test_two_imported_versions_diff_by_article(cli, db_url: str, tmp_path: Path)
         (("missing.docx", "--as", KEY), "cannot read the file"),
         (("draft.pdf", "--as", KEY), "unsupported file type"),
         (("draft.txt", "--as", "legalacts:abc"), "invalid legalacts id"),
-        (("draft.txt", "--as", KEY, "--date", "2026-09-01"), "expected dd.mm.yyyy"),
+        (("draft.txt", "--as", KEY, "--date", "2026-09-41"), "expected a date"),
         (("draft.txt", "--as", KEY, "--lang", "fra"), "unknown language"),
         (("empty.txt", "--as", KEY), "no text found"),
     ],

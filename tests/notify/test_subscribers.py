@@ -51,7 +51,7 @@ BAD = {
     "unknown severity": ["x", "--email", "a@example.org", "--min-severity", "urgent"],
     "unknown document": ["x", "--email", "a@example.org", "--documents", "adilet:Z9900000001"],
     "invalid key": ["x", "--email", "a@example.org", "--documents", "Z010000142_"],
-    "unknown tag": ["x", "--email", "a@example.org", "--tags", "sports"],
+    "invalid tag": ["x", "--email", "a@example.org", "--tags", "Sports!"],
     "unknown digest": ["x", "--email", "a@example.org", "--digest", "hourly"],
     "unknown language": ["x", "--email", "a@example.org", "--lang", "fr"],
     "documents and tags": ["x", "--email", "a@example.org", "--documents", NGO_LAW, "--tags", "ngo"],

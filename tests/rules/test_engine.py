@@ -179,7 +179,7 @@ BROKEN = {
     "no description": ('description = " "', "missing description"),
     "empty-matching regex": ("patterns.rus = ['\\w*']", "matches empty text"),
     "unknown key": ('sevrity = "high"', "unknown key 'sevrity'"),
-    "unknown tag": ('tags = ["sports"]', "unknown tag 'sports'"),
+    "invalid tag": ('tags = ["Sports!"]', "invalid tag 'Sports!'"),
     "kazakh without examples": ("patterns.kaz = ['шетелдік агент\\w*']", "no positive kaz example"),
 }
 GOOD_RULE = {

@@ -133,7 +133,7 @@ def test_the_server_is_quiet(capfd, waits):
     with ReplayServer() as server:
         server.sequence("/slow", [Reply(delay_s=30.0)])
         server.route("/page", PAGE)
-        with fetcher(waits, replace(POLITENESS, timeout_s=0.1, retries=0)) as f:
+        with fetcher(waits, replace(POLITENESS, timeout_s=0.5, retries=0)) as f:
             f.get(f"{server.url}/page")
             with pytest.raises(HttpFetchError, match="timed out"):
                 f.get(f"{server.url}/slow")

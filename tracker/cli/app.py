@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 import typer
 
 from storage.db import Database
 from tracker import config
+from tracker.errors import InputError
 from tracker.output import SafeConsole
 
 app = typer.Typer(
@@ -16,10 +19,15 @@ app = typer.Typer(
     help="Zan Watch: track Kazakhstan's laws and drafts, diff their editions, flag civic-freedom changes.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
 )
 console = SafeConsole()
 _options: dict[str, str | None] = {"config": None, "db": None}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"zanwatch {metadata.version('zanwatch')}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -28,6 +36,9 @@ def _global_options(
         None, "--config", help="Configuration file (default: ZANWATCH_CONFIG or the bundled config.toml)."
     ),
     db: str | None = typer.Option(None, "--db", help="Database URL (default: ZANWATCH_DB or config)."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     _options["config"] = str(config_path) if config_path else None
     _options["db"] = db
@@ -35,6 +46,26 @@ def _global_options(
         database().dispose()
     settings.cache_clear()
     database.cache_clear()
+
+
+def parse_day(text: str) -> date | None:
+    """A date as adilet writes it (dd.mm.yyyy) or ISO (yyyy-mm-dd); None if it is not a date."""
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def day_option(text: str | None, option: str) -> date | None:
+    """Every date option accepts both forms; anything else is one line naming the option."""
+    if text is None:
+        return None
+    found = parse_day(text)
+    if found is None:
+        raise InputError(f"{option} {text!r}: expected a date as YYYY-MM-DD or dd.mm.yyyy, e.g. 2026-09-16")
+    return found
 
 
 @lru_cache(maxsize=1)

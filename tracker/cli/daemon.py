@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,8 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storage import deliveries, health, watchlist
-from tracker.cli.app import app, console, database, settings
-from tracker.errors import InputError
+from tracker.cli.app import app, console, database, day_option, settings
 from tracker.keys import parse_key
 
 PENDING_LIMIT = 100_000
@@ -95,28 +94,24 @@ def status() -> None:
         console.print(f"… and {len(runs) - NEXT_RUNS_SHOWN} more runs later.")
 
 
-def _day(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return datetime.strptime(text, "%d.%m.%Y").date()
-    except ValueError:
-        raise InputError(f"--date {text!r}: expected dd.mm.yyyy, e.g. 16.09.2026") from None
-
-
 @app.command("import")
 def import_(
     file: Path = typer.Argument(..., help="An HTML, text or DOCX file."),
     key: str = typer.Option(..., "--as", help="The document it is a version of, e.g. legalacts:15900101."),
     lang: str = typer.Option("rus", "--lang", help="rus, kaz or eng."),
-    on: str | None = typer.Option(None, "--date", help="The edition's date, dd.mm.yyyy."),
+    on: str | None = typer.Option(None, "--date", help="The edition's date, YYYY-MM-DD or dd.mm.yyyy."),
+    force: bool = typer.Option(
+        False, "--force", help="Record even a suspect page or a text that lost most articles (warns)."
+    ),
 ) -> None:
     """Record a local file as the next edition of a document (a draft version for legalacts: keys)."""
     from tracker.drafts import import_file
 
     parse_key(key)
-    edition_date = _day(on)
-    result = import_file(settings(), database(), file, key, language=lang, edition_date=edition_date)
+    edition_date = day_option(on, "--date")
+    result = import_file(
+        settings(), database(), file, key, language=lang, edition_date=edition_date, force=force
+    )
     if result.outcome == "unchanged":
         console.print(f"{key} ({lang}): same content as edition {result.seq}; nothing recorded.")
         return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -11,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storage import deliveries, subscribers, watchlist
-from tracker.cli.app import app, console, database, settings
+from tracker.cli.app import app, console, database, day_option, settings
 from tracker.errors import InputError
 from tracker.notify import deliver_once, digests
 from tracker.notify.channels import channel
@@ -149,13 +148,13 @@ def deliveries_retry(delivery_id: int = typer.Argument(..., metavar="ID")) -> No
 def digest_preview(
     subscriber: str,
     output: Path | None = typer.Option(None, "--output", help="Write the HTML part here."),
-    since: datetime | None = typer.Option(
-        None, "--since", formats=["%Y-%m-%d"], help="Past events from this day (YYYY-MM-DD) on."
+    since: str | None = typer.Option(
+        None, "--since", help="Past events from this day (YYYY-MM-DD or dd.mm.yyyy) on."
     ),
     last: int | None = typer.Option(None, "--last", help="The last N events for this subscriber."),
 ) -> None:
     """Show the digest the subscriber would get now, or over past events; nothing is sent or moved."""
-    day = since.date() if since else None
+    day = day_option(since, "--since")
     digest = digests.preview(settings(), database(), subscriber, since=day, last=last)
     if digest is None:
         console.print(f"Nothing new for {escape(subscriber)}.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import date, datetime
 from pathlib import Path
 
 import typer
@@ -14,9 +13,9 @@ from rich.table import Table
 
 from scrapers.adilet import document_url
 from storage import editions, watchlist
-from tracker.cli.app import app, console, database, settings
+from tracker.cli.app import app, console, database, parse_day, settings
 from tracker.diff import diff_documents
-from tracker.errors import InputError, NotFound
+from tracker.errors import FetchError, InputError, NotFound, ParseError
 from tracker.keys import check_languages, check_tags, parse_key
 from tracker.model import Change, Document, EditionInfo
 from tracker.notify.subscribers import split_list
@@ -30,16 +29,6 @@ from tracker.render.words import Words
 from tracker.rules.engine import load_rules
 
 FORMATS = ("term", "html", "md", "json")
-
-
-def parse_day(text: str) -> date | None:
-    """A date as adilet writes it (dd.mm.yyyy) or ISO (yyyy-mm-dd); None if it is not a date."""
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _edition(key: str, language: str, ref: str | None) -> EditionInfo:
@@ -146,6 +135,9 @@ def check(
     for r in results:
         table.add_row(r.key, r.language, r.outcome, str(r.seq or ""), str(r.changes), str(r.flags), r.reason)
     console.print(table)
+    failed = [r for r in results if r.outcome in ("error", "suspect")]
+    if failed:  # cron and monitoring must notice
+        raise FetchError(f"{len(failed)} of {len(results)} checks failed; see the table above")
 
 
 @app.command()
@@ -192,7 +184,12 @@ def diff(
         from_ed = _edition(key, language, str(to_ed.seq - 1))
     else:
         from_ed = _edition(key, language, from_ref)
-    changes = _flagged(diff_documents(_load(from_ed), _load(to_ed)), key, language)
+    old, new = _load(from_ed), _load(to_ed)
+    if article is not None and not any(
+        p.num == article and p.kind != "chapter" for doc in (old, new) for p in doc.provisions
+    ):
+        raise NotFound(f"{key} has no article {article} in edition {from_ed.seq} or {to_ed.seq}")
+    changes = _flagged(diff_documents(old, new), key, language)
     emit(_only_article(changes, article), _side(from_ed), _side(to_ed), fmt, output)
 
 
@@ -232,6 +229,8 @@ def _compared(ref: str, lang: str) -> tuple[Document, Side, str]:
         from tracker import structure
 
         doc = structure.build(read_file(path, lang))
+        if not doc.provisions:
+            raise ParseError(f"{path}: no text found to compare; is it the right file?")
         return doc, Side(path.name, doc.title, None, lang), ""
     match = _REF.match(ref)
     if not match:

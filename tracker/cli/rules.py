@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from storage.flags import list_flags
-from tracker.cli.app import app, console, database, settings
+from tracker.cli.app import app, console, database, day_option, settings
 from tracker.errors import InputError
 from tracker.model import LANGUAGES
 from tracker.rules import Rule, load_rules
@@ -28,13 +28,6 @@ def _wants_json(fmt: str) -> bool:
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}: use table or json")
     return fmt == "json"
-
-
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise InputError(f"invalid date {value!r}: use YYYY-MM-DD") from None
 
 
 def _table(columns: list[str], rows: list[list[Any]]) -> Table:
@@ -125,7 +118,9 @@ def explain_rule(
 
 @app.command("flags")
 def flags(
-    since: str | None = typer.Option(None, "--since", help="From this day on (YYYY-MM-DD, Almaty time)."),
+    since: str | None = typer.Option(
+        None, "--since", help="From this day on (YYYY-MM-DD or dd.mm.yyyy, Almaty time)."
+    ),
     theme: list[str] = typer.Option([], "--theme", help="Only these themes (repeat the option)."),
     min_severity: str | None = typer.Option(None, "--min-severity", help="Lowest severity shown."),
     document: str | None = typer.Option(None, "--document", help="Only this document key."),
@@ -136,7 +131,7 @@ def flags(
     with database().transaction() as session:
         rows = list_flags(
             session,
-            since=_day(since),
+            since=day_option(since, "--since"),
             themes=theme,
             min_severity=min_severity,
             document_key=document,

@@ -10,7 +10,7 @@ from rich.table import Table
 from storage import watchlist
 from tracker.cli.app import app, console, database, settings
 from tracker.errors import InputError
-from tracker.keys import check_languages, check_tags, parse_key
+from tracker.keys import check_languages, check_tags, key_from, parse_key
 from tracker.model import Watch
 
 watch_app = typer.Typer(
@@ -43,7 +43,8 @@ def watch_add(
     tag: list[str] = typer.Option([], "--tag", help="A tag such as ngo or media; repeat or comma-separate."),
     title: str = typer.Option("", "--title", help="A title to show (English is fine)."),
 ) -> None:
-    """Add a document to the watch list."""
+    """Add a document to the watch list (a key, or its adilet URL pasted from the browser)."""
+    key = key_from(key)
     parse_key(key)
     watch = Watch(
         key=key,

@@ -16,7 +16,7 @@ from typing import Any
 
 from tracker.diff import redline
 from tracker.errors import InputError, RuleError
-from tracker.keys import TAGS, parse_key
+from tracker.keys import check_tags, parse_key
 from tracker.model import DIRECTIONS, LANGUAGES, SEVERITIES, Change, Direction, Flag, Provision
 from tracker.rules.base import EFFECTS, Fail, Header, Hit, Matcher, strings
 from tracker.rules.kinds import KINDS
@@ -275,9 +275,10 @@ def _parse_rule(pack: str, index: int, item: Any, themes: dict[str, str]) -> Rul
         except InputError as exc:
             raise fail(f"documents: {exc}") from None
     tags = strings(item.get("tags", []), "tags", fail)
-    for tag in tags:
-        if tag not in TAGS:
-            raise fail(f"unknown tag {tag!r} (known: {', '.join(TAGS)})")
+    try:
+        check_tags(tags)
+    except InputError as exc:
+        raise fail(str(exc)) from None
     body: Matcher = module.parse(item, fail)
     examples = _examples(item.get("example", []), body.languages, side, fail)
     return Rule(
