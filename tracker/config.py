@@ -219,6 +219,7 @@ class Telegram:
         return os.environ.get(self.token_env)
 
 
+@dataclass(frozen=True, config=STRICT)
 class Timeline:
     in_force_warning_days: tuple[Count, ...] = (30, 7)
     """`amendment.in_force_soon` goes out when an announced change is this many days (or fewer) away."""
