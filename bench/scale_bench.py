@@ -43,9 +43,10 @@ from sqlalchemy import create_engine, text
 
 from storage import editions, subscribers, watchlist
 from storage.db import Database
+from storage.subscribers import Endpoint
 from tracker import config
 from tracker.model import Watch
-from tracker.notify.subscribers import SUBSCRIBER_TYPES, new_subscriber
+from tracker.notify.subscribers import SUBSCRIBER_TYPES, new_secret, new_subscriber
 from tracker.pipeline import Checker
 from tracker.queue import DELIVER_LOCK, app_for, defer_checks
 from tracker.replay import ReplayServer
@@ -286,10 +287,9 @@ def main() -> None:
                 followed = [laws.key(d) for d in range(j, n, s)]
                 sub = new_subscriber(
                     f"partner {j}",
-                    webhook_url=receiver.url(j),
+                    endpoints=[Endpoint("webhook", receiver.url(j), new_secret())],
                     documents=followed,
                     known_documents=known,
-                    allow_hosts=["127.0.0.1"],
                 )
                 subscribers.add(session, sub)
         engine = db.engine
