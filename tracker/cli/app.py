@@ -68,6 +68,20 @@ def day_option(text: str | None, option: str) -> date | None:
     return found
 
 
+def interval_option() -> float | None:
+    """`run` and `scheduler` take the same test-friendly check interval."""
+    return typer.Option(
+        None,
+        "--interval-seconds",
+        min=0.1,
+        help="Check every N seconds instead of schedule.check_interval_minutes.",
+    )
+
+
+def delivery_option() -> float | None:
+    return typer.Option(None, "--delivery-seconds", min=0.1, help="Deliver every N seconds (default 30).")
+
+
 @lru_cache(maxsize=1)
 def settings() -> config.Settings:
     return config.load(_options["config"], _options["db"])

@@ -8,7 +8,7 @@ import signal
 
 import typer
 
-from tracker.cli.app import app, console, database, settings
+from tracker.cli.app import app, console, database, delivery_option, interval_option, settings
 
 
 def _logging() -> None:
@@ -38,15 +38,8 @@ def worker(
 
 @app.command()
 def scheduler(
-    interval_seconds: float | None = typer.Option(
-        None,
-        "--interval-seconds",
-        min=0.1,
-        help="Check every N seconds instead of schedule.check_interval_minutes.",
-    ),
-    delivery_seconds: float | None = typer.Option(
-        None, "--delivery-seconds", min=0.1, help="Deliver every N seconds (default 30)."
-    ),
+    interval_seconds: float | None = interval_option(),
+    delivery_seconds: float | None = delivery_option(),
 ) -> None:
     """Queue due work for the workers; one scheduler is active, others stand by (PostgreSQL)."""
     from tracker.queue import require_postgresql, run_scheduler

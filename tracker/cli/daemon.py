@@ -14,7 +14,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from storage import deliveries, health, watchlist
-from tracker.cli.app import app, console, database, day_option, settings
+from tracker.cli.app import (
+    app,
+    console,
+    database,
+    day_option,
+    delivery_option,
+    interval_option,
+    settings,
+)
 from tracker.keys import parse_key
 
 PENDING_LIMIT = 100_000
@@ -23,15 +31,8 @@ NEXT_RUNS_SHOWN = 12
 
 @app.command()
 def run(
-    interval_seconds: float | None = typer.Option(
-        None,
-        "--interval-seconds",
-        min=0.1,
-        help="Check every N seconds instead of schedule.check_interval_minutes.",
-    ),
-    delivery_seconds: float | None = typer.Option(
-        None, "--delivery-seconds", min=0.1, help="Deliver every N seconds (default 30)."
-    ),
+    interval_seconds: float | None = interval_option(),
+    delivery_seconds: float | None = delivery_option(),
 ) -> None:
     """Run the scheduler: checks, drafts, webhook delivery and digests, until SIGTERM or Ctrl-C."""
     from tracker.schedule import Daemon, timing
