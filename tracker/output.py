@@ -7,16 +7,22 @@ The CLI's console redacts every string it prints and makes visible every control
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.segment import Segment
 from rich.text import Text
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1, but tab and newline
+_C1 = re.compile("[\x7f-\x9f]")  # json.dumps escapes C0 itself, never DEL and C1
 _URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^\s/:@]*:)[^\s/@]*@")
 
 
@@ -55,3 +61,49 @@ class SafeConsole(Console):
             segment if segment.control else Segment(visible(segment.text), segment.style)
             for segment in buffer
         )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Every time a user is shown, in one zone (`[schedule] timezone`, Asia/Almaty by default) and named:
+    stored times are UTC, and a naive one is read as UTC."""
+
+    zone: str = "Asia/Almaty"
+
+    def local(self, when: datetime) -> datetime:
+        aware = when if when.tzinfo else when.replace(tzinfo=UTC)
+        return aware.astimezone(ZoneInfo(self.zone))
+
+    def text(self, when: datetime | None, *, named: bool = True) -> str:
+        """`2026-12-02 21:19 (Asia/Almaty)`; without the zone where a caption names it (`note`)."""
+        if when is None:
+            return "never"
+        shown_at = f"{self.local(when):%Y-%m-%d %H:%M}"
+        return f"{shown_at} ({self.zone})" if named else shown_at
+
+    def iso(self, when: datetime) -> str:
+        """`2026-12-02T21:19:00+05:00`, for JSON."""
+        return self.local(when).isoformat(timespec="seconds")
+
+    @property
+    def note(self) -> str:
+        return f"Times in {self.zone}."
+
+
+def json_text(data: Any, clock: Clock) -> str:
+    """The one JSON every `--format json` prints: UTF-8 text as it is, dates ISO, times ISO in the
+    clock's zone with their offset, enums by value; passwords in URLs hidden and no raw C1 control."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, datetime):
+            return clock.iso(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, Enum):
+            return value.value
+        if isinstance(value, set | frozenset):
+            return sorted(value)
+        raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=plain)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", redact(text))

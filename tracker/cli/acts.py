@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from storage import acts, watchlist
 from tracker.cli.app import app, console, database
 from tracker.cli.editions import parse_day
+from tracker.cli.formats import format_option, print_json, wants_json
 from tracker.errors import InputError
 from tracker.keys import check_tags, parse_key
 from tracker.model import Act, ActTarget
+from tracker.render.json import change_to_dict
+from tracker.render.listing import Column, Listing
 from tracker.render.terminal import change_text
 from tracker.timeline import ACT_STATES
 
@@ -37,11 +37,10 @@ def acts_list(
     tag: str = typer.Option(None, "--tag", help="Only acts touching documents with this tag."),
     state: str = typer.Option(None, "--state", help="announced, in_force or superseded."),
     since: str = typer.Option(None, "--since", help="Acts adopted on or after this date."),
-    fmt: str = typer.Option("table", "--format", help="table or json."),
+    fmt: str = format_option(),
 ) -> None:
     """Amending acts touching watched documents, newest first, with the documents and articles they touch."""
-    if fmt not in ("table", "json"):
-        raise InputError(f"unknown format {fmt!r}: use table or json")
+    as_json = wants_json(fmt)
     if state is not None and state not in ACT_STATES:
         raise InputError(f"unknown state {state!r}: use one of {', '.join(ACT_STATES)}")
     day = parse_day(since) if since is not None else None
@@ -59,16 +58,23 @@ def acts_list(
             watchlist.get(session, document)
             keys = {document} & keys if keys is not None else {document}
         found = acts.list_acts(session, documents=keys, state=state, since=day)
-    if fmt == "json":
-        typer.echo(json.dumps([a.to_dict() for a in found], ensure_ascii=False, indent=2))
+    if as_json:
+        print_json([a.to_dict() for a in found])
         return
     if not found:
         console.print("No amending acts recorded for these documents yet: run `zanwatch check`.")
         return
-    table = Table("id", "act", "adopted", "state", "in force", "documents and articles")
+    listing = Listing(
+        Column("id", "id"),
+        Column("act", "id"),
+        Column("adopted"),
+        Column("state"),
+        Column("in force", "ids"),
+        Column("documents and articles", "ids"),
+    )
     for a in found:
         pending = [t for t in a.targets if t.state == "announced"]
-        table.add_row(
+        listing.add(
             str(a.id),
             a.label,
             f"{a.adopted:%d.%m.%Y}" if a.adopted else "",
@@ -76,17 +82,25 @@ def acts_list(
             ", ".join(sorted({_when(t) for t in pending})) if pending else "",
             _documents(a),
         )
-    console.print(table)
+    console.print(listing)
 
 
 @app.command("act")
 def act_show(
     ref: str = typer.Argument(..., help="The act's id in Zan Watch, its adilet id or its number."),
+    fmt: str = format_option(),
 ) -> None:
     """One act: every watched document and article it changes, kinds, dates, state and its redlines."""
+    as_json = wants_json(fmt)
     with database().transaction() as session:
         act = acts.get_act(session, ref)
         changes = acts.redlines(session, act)
+    if as_json:
+        redlines = [
+            {"document_key": key, "edition": seq, **change_to_dict(change)} for key, seq, change in changes
+        ]
+        print_json({**act.to_dict(), "changes": redlines})
+        return
     console.print(Text(f"Act {act.id}: {act.label}", style="bold"))
     for label, value in (
         ("title", act.title),
@@ -97,9 +111,17 @@ def act_show(
     ):
         if value:
             console.print(Text.assemble((f"{label:>10}  ", "dim"), value))
-    table = Table("document", "article", "kind", "state", "in force", "announced", "landed")
+    listing = Listing(
+        Column("document", "id"),
+        Column("article", "id"),
+        Column("kind"),
+        Column("state"),
+        Column("in force", "ids"),
+        Column("announced"),
+        Column("landed"),
+    )
     for t in act.targets:
-        table.add_row(
+        listing.add(
             t.document_key,
             t.eid or "whole act",
             t.kind,
@@ -108,7 +130,7 @@ def act_show(
             f"{t.announced_on:%d.%m.%Y}" if t.announced_on else "",
             f"{t.in_force_on:%d.%m.%Y}" if t.in_force_on else "",
         )
-    console.print(table)
+    console.print(listing)
     for key, seq, change in changes:
         console.print(Text(f"\n{key}, edition {seq}", style="dim"))
         console.print(change_text(change))

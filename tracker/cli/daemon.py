@@ -7,11 +7,10 @@ import signal
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
 from storage import deliveries, health, watchlist
 from tracker.cli.app import (
@@ -23,7 +22,9 @@ from tracker.cli.app import (
     interval_option,
     settings,
 )
+from tracker.cli.formats import clock, format_option, print_json, wants_json
 from tracker.keys import parse_key
+from tracker.render.listing import Column, Listing
 
 PENDING_LIMIT = 100_000
 NEXT_RUNS_SHOWN = 12
@@ -55,41 +56,50 @@ def run(
     console.print("Stopped.")
 
 
-def _local(when: datetime | None, tz: ZoneInfo) -> str:
-    from tracker.schedule import utc
-
-    return utc(when).astimezone(tz).strftime("%Y-%m-%d %H:%M") if when else "never"
-
-
 @app.command()
-def status() -> None:
+def status(fmt: str = format_option()) -> None:
     """Last check and outcome per source, failures in a row, degradation, pending deliveries, next runs."""
     from tracker.schedule import next_runs
 
+    as_json = wants_json(fmt)
     cfg = settings()
-    tz = ZoneInfo(cfg.schedule.timezone)
     with database().transaction() as session:
         rows = health.all_health(session)
         watches = watchlist.all_watches(session)
         pending = len(deliveries.listing(session, status="pending", limit=PENDING_LIMIT))
-    table = Table(
-        "source", f"last check ({cfg.schedule.timezone})", "outcome", "failures", "degraded", "reason"
+    runs = next_runs(cfg, watches, rows, datetime.now(UTC))
+    if as_json:
+        sources = [
+            {
+                "source": h.key,
+                "last_check_at": h.last_check_at,
+                "outcome": h.last_outcome,
+                "failures": h.consecutive_failures,
+                "degraded": h.degraded,
+                "reason": h.last_reason,
+            }
+            for h in rows
+        ]
+        next_up = [{"job": r.job, "at": r.at} for r in runs]
+        print_json({"sources": sources, "pending_deliveries": pending, "next_runs": next_up})
+        return
+    when = clock()
+    checks = Listing(
+        Column("source", "id"),
+        Column("last check"),
+        Column("outcome"),
+        Column("reason", "text"),
+        caption=f"{when.note} ×N: failures in a row.",
     )
     for h in rows:
-        table.add_row(
-            h.key,
-            _local(h.last_check_at, tz),
-            h.last_outcome,
-            str(h.consecutive_failures),
-            "DEGRADED" if h.degraded else "",
-            escape(h.last_reason),
-        )
-    console.print(table if rows else "No checks yet: run `zanwatch check` or `zanwatch run`.")
+        failures = f" ×{h.consecutive_failures}" if h.consecutive_failures else ""
+        outcome = Text(f"{h.last_outcome}{failures}").append(" DEGRADED" if h.degraded else "", "bold red")
+        checks.add(h.key, when.text(h.last_check_at, named=False), outcome, h.last_reason)
+    console.print(checks if rows else "No checks yet: run `zanwatch check` or `zanwatch run`.")
     console.print(f"Pending deliveries: {pending}")
-    runs = next_runs(cfg, watches, rows, datetime.now(UTC))
-    plan = Table("next run", f"at ({cfg.schedule.timezone})")
+    plan = Listing(Column("next run", "id"), Column("at"), caption=when.note)
     for planned in runs[:NEXT_RUNS_SHOWN]:
-        plan.add_row(planned.job, _local(planned.at, tz))
+        plan.add(planned.job, when.text(planned.at, named=False))
     console.print(plan)
     if len(runs) > NEXT_RUNS_SHOWN:
         console.print(f"… and {len(runs) - NEXT_RUNS_SHOWN} more runs later.")

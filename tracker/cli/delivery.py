@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from storage import deliveries, subscribers, watchlist
 from tracker.cli.app import app, console, database, day_option, settings
+from tracker.cli.formats import clock, format_option, print_json, wants_json
 from tracker.errors import InputError
 from tracker.notify import deliver_once, digests
 from tracker.notify.channels import channel
 from tracker.notify.subscribers import new_secret, new_subscriber, split_list
+from tracker.render.listing import Column, Listing
 
 subscribers_app = typer.Typer(help="Subscribers: e-mail digests and webhooks.", no_args_is_help=True)
 deliveries_app = typer.Typer(help="The delivery log.", no_args_is_help=True)
@@ -64,20 +67,52 @@ def subscribers_add(
 
 
 @subscribers_app.command("list")
-def subscribers_list() -> None:
+def subscribers_list(fmt: str = format_option()) -> None:
     """Subscribers, their endpoints and filters (never their secrets)."""
+    as_json = wants_json(fmt)
     with database().transaction() as session:
         subs = subscribers.all_subscribers(session)
-    table = Table("name", "endpoints", "filter", "themes", "min", "digest", "lang", "reads", "state")
+    if as_json:
+        print_json([_subscriber_dict(s) for s in subs])
+        return
+    listing = Listing(
+        Column("name", "id"),
+        Column("endpoints", "ids"),
+        Column("filter", "ids"),
+        Column("themes", "ids"),
+        Column("min"),
+        Column("digest"),
+        Column("lang"),
+        Column("reads"),
+        Column("state", "text"),
+    )
     for s in subs:
         off = [f"{e.channel} disabled ({e.dead_letters} dead)" for e in s.endpoints if not e.enabled]
         state = "disabled" if not s.enabled else "; ".join(off) or "ok"
-        scope = ",".join(s.documents) or (f"tags: {','.join(s.tags)}" if s.tags else "all")
+        scope = ", ".join(s.documents) or (f"tags: {', '.join(s.tags)}" if s.tags else "all")
         reach = "\n".join(f"{e.channel}: {e.address}" for e in s.endpoints)
-        cells = [s.name, reach, scope, ",".join(s.themes) or "all", s.min_severity, s.digest]
-        cells += [",".join(s.languages) or "all", s.language, state]
-        table.add_row(*(escape(c) for c in cells))
-    console.print(table)
+        cells = [s.name, reach, scope, ", ".join(s.themes) or "all", s.min_severity, s.digest]
+        listing.add(*cells, ",".join(s.languages) or "all", s.language, state)
+    console.print(listing)
+
+
+def _subscriber_dict(sub: subscribers.Subscriber) -> dict[str, Any]:
+    endpoints = [
+        {"channel": e.channel, "address": e.address, "enabled": e.enabled, "dead_letters": e.dead_letters}
+        for e in sub.endpoints
+    ]
+    return {
+        "name": sub.name,
+        "endpoints": endpoints,
+        "documents": list(sub.documents),
+        "tags": list(sub.tags),
+        "themes": list(sub.themes),
+        "min_severity": sub.min_severity,
+        "digest": sub.digest,
+        "languages": list(sub.languages),
+        "language": sub.language,
+        "enabled": sub.enabled,
+    }
 
 
 @subscribers_app.command("remove")
@@ -115,21 +150,35 @@ def deliveries_list(
     status: str | None = typer.Option(None, "--status", help="pending, delivered, failed or dead."),
     subscriber: str | None = typer.Option(None, "--subscriber", help="Only this subscriber."),
     limit: int = typer.Option(50, "--limit", min=1),
+    fmt: str = format_option(),
 ) -> None:
     """The delivery log, newest first."""
+    as_json = wants_json(fmt)
     if status is not None and status not in deliveries.STATUSES:
         raise InputError(f"unknown status {status!r} (known: {', '.join(deliveries.STATUSES)})")
     with database().transaction() as session:
         sub_id = subscribers.get(session, subscriber).id if subscriber else None
         rows = deliveries.listing(session, status=status, subscriber_id=sub_id, limit=limit)
-    table = Table(
-        "id", "subscriber", "channel", "event", "status", "attempts", "next / delivered", "last error"
+    if as_json:
+        print_json([dataclasses.asdict(d) for d in rows])
+        return
+    when = clock()
+    listing = Listing(
+        Column("id", "id"),
+        Column("subscriber", "id"),
+        Column("event", "id"),
+        Column("channel"),
+        Column("status"),
+        Column("attempts"),
+        Column("next / delivered"),
+        Column("last error", "text"),
+        caption=when.note,
     )
     for d in rows:
-        when = d.delivered_at if d.status == "delivered" else d.next_attempt_at
-        cells = (str(d.id), d.subscriber, d.channel, str(d.event_id), d.status, str(d.attempts))
-        table.add_row(*(escape(c) for c in cells + (f"{when:%Y-%m-%d %H:%M:%S}Z", d.last_error)))
-    console.print(table)
+        due = when.text(d.delivered_at if d.status == "delivered" else d.next_attempt_at, named=False)
+        ids = (str(d.id), d.subscriber, str(d.event_id))
+        listing.add(*ids, d.channel, d.status, str(d.attempts), due, d.last_error)
+    console.print(listing)
 
 
 @deliveries_app.command("retry")

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from storage import drafts as store
 from storage import editions
 from tracker import stages
 from tracker.cli.app import app, console, database, settings
 from tracker.cli.editions import emit
+from tracker.cli.formats import format_option, print_json, wants_json
 from tracker.diff import diff_documents
 from tracker.drafts import LANGUAGE, almaty_today
 from tracker.errors import InputError
 from tracker.model import DraftInfo, EditionInfo, Stage
 from tracker.render import Side
+from tracker.render.listing import Column, Listing
 from tracker.rules.engine import load_rules
 
 drafts_app = typer.Typer(
@@ -27,7 +28,6 @@ drafts_app = typer.Typer(
 app.add_typer(drafts_app, name="drafts")
 
 STAGE_CHOICES = (*(s.value for s in Stage), "parliament")
-FORMATS = ("table", "json")
 
 
 def _row(draft: DraftInfo, versions: int, today: date) -> dict[str, Any]:
@@ -37,8 +37,8 @@ def _row(draft: DraftInfo, versions: int, today: date) -> dict[str, Any]:
         "stage": draft.stage.value,
         "source_status": draft.source_status,
         "developer": draft.developer,
-        "deadline": draft.deadline.isoformat() if draft.deadline else None,
-        "last_movement": draft.moved_on.isoformat(),
+        "deadline": draft.deadline,
+        "last_movement": draft.moved_on,
         "versions": versions,
         "stale": stages.is_stale(settings().drafts, draft, today),
         "sources": [s.key for s in draft.sources],
@@ -52,14 +52,13 @@ def drafts_list(
         [], "--stage", help=f"Only drafts at this stage (repeatable): {', '.join(STAGE_CHOICES)}."
     ),
     stale: bool = typer.Option(False, "--stale", help="Only drafts that have not moved for too long."),
-    fmt: str = typer.Option("table", "--format", help="table or json."),
+    fmt: str = format_option(),
 ) -> None:
     """The followed drafts: stage, the source's own status, developer, deadline, last movement, versions."""
     for value in stage:
         if value not in STAGE_CHOICES:
             raise InputError(f"unknown stage {value!r}: use one of {', '.join(STAGE_CHOICES)}")
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    as_json = wants_json(fmt)
     today = almaty_today(settings())
     with database().transaction() as session:
         found = store.all_drafts(session)
@@ -70,56 +69,63 @@ def drafts_list(
         if (not stage or d.stage.value in stage or d.stage.phase in stage)
         and (not stale or stages.is_stale(settings().drafts, d, today))
     ]
-    if fmt == "json":
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    if as_json:
+        print_json(rows)
         return
     if not rows:
         console.print("No drafts match." if stage or stale else "No drafts followed yet: see `zanwatch run`.")
         return
-    table = Table("id", "title", "stage", "source status", "developer", "deadline", "moved", "versions")
+    listing = Listing(
+        Column("id", "id"),
+        Column("sources", "ids"),
+        Column("stage"),
+        Column("deadline"),
+        Column("moved"),
+        Column("versions"),
+        Column("title", "text"),
+        Column("source status", "text"),
+        Column("developer", "text"),
+    )
     for r in rows:
-        table.add_row(
+        listing.add(
             str(r["id"]),
+            ", ".join(r["sources"]),
+            Text(r["stage"]).append(" (stale)" if r["stale"] else "", style="yellow"),
+            r["deadline"].isoformat() if r["deadline"] else "",
+            r["last_movement"].isoformat(),
+            str(r["versions"]),
             r["title"],
-            r["stage"] + (" [yellow](stale)[/]" if r["stale"] else ""),
             r["source_status"],
             r["developer"],
-            r["deadline"] or "",
-            r["last_movement"],
-            str(r["versions"]),
         )
-    console.print(table)
+    console.print(listing)
 
 
 @drafts_app.command("show")
 def drafts_show(
     draft_id: int = typer.Argument(..., metavar="ID"),
-    fmt: str = typer.Option("table", "--format", help="table or json."),
+    fmt: str = format_option(),
 ) -> None:
     """One draft's whole timeline: stages, versions of its text, the law it became and what that changed."""
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    as_json = wants_json(fmt)
     with database().transaction() as session:
         draft = store.get(session, draft_id)
         moments = stages.timeline(session, draft)
         count = len(stages.versions(session, draft))
-    if fmt == "json":
+    if as_json:
         data = _row(draft, count, almaty_today(settings()))
-        data["timeline"] = [
-            {"day": m.day.isoformat() if m.day else None, "what": m.what, "key": m.key, "text": m.text}
-            for m in moments
-        ]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        data["timeline"] = [{"day": m.day, "what": m.what, "key": m.key, "text": m.text} for m in moments]
+        print_json(data)
         return
     console.print(f"[bold]{draft.title}[/] — draft {draft.id}, {draft.stage.value}: {draft.source_status}")
     for s in draft.sources:
         console.print(f"  {s.key}  {s.stage.value}: {s.status}  {s.url}", highlight=False)
     if draft.act_key:
         console.print(f"  became {draft.act_key}")
-    table = Table("date", "what", "source", "")
+    listing = Listing(Column("date"), Column("source", "id"), Column("what", "text"), Column("", "text"))
     for m in moments:
-        table.add_row(m.day.isoformat() if m.day else "", m.what, m.key, m.text)
-    console.print(table)
+        listing.add(m.day.isoformat() if m.day else "", m.key, m.what, m.text)
+    console.print(listing)
 
 
 def _version(found: list[EditionInfo], n: int, draft_id: int) -> EditionInfo:

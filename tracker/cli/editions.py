@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
-import json
 import re
 from pathlib import Path
 
 import typer
 from rich.progress import Progress
-from rich.table import Table
 
 from scrapers.adilet import document_url
 from storage import editions, watchlist
 from tracker.cli.app import app, console, database, parse_day, settings
+from tracker.cli.formats import clock, format_option, print_json, wants_json
 from tracker.diff import diff_documents
 from tracker.errors import FetchError, InputError, NotFound, ParseError
 from tracker.keys import check_languages, check_tags, parse_key
 from tracker.model import Change, Document, EditionInfo
 from tracker.notify.subscribers import split_list
-from tracker.output import SafeConsole
+from tracker.output import SafeConsole, json_text
 from tracker.render import Side
 from tracker.render import html as render_html
 from tracker.render import json as render_json
 from tracker.render import markdown as render_md
 from tracker.render import terminal as render_term
+from tracker.render.listing import Column, Listing
 from tracker.render.words import Words
 from tracker.rules.engine import load_rules
 
@@ -91,9 +92,7 @@ def emit(changes: list[Change], from_side: Side, to_side: Side, fmt: str, output
         render_term.render(changes, console, from_side=from_side, to_side=to_side)
         return
     if fmt == "json":
-        text = json.dumps(
-            render_json.to_dict(changes, from_side=from_side, to_side=to_side), ensure_ascii=False, indent=2
-        )
+        text = json_text(render_json.to_dict(changes, from_side=from_side, to_side=to_side), clock())
     elif fmt in ("md", "html"):
         title = Words(to_side.language).title(from_side, to_side)
         page = render_md.render if fmt == "md" else render_html.render
@@ -119,10 +118,12 @@ def _language(lang: str) -> str:
 @app.command()
 def check(
     keys: list[str] = typer.Argument(None, help="Documents to check (default: every enabled watch)."),
+    fmt: str = format_option(),
 ) -> None:
     """Fetch watched documents now and record new editions with their changes and flags."""
     from tracker.pipeline import Checker
 
+    as_json = wants_json(fmt)
     for key in keys or []:
         parse_key(key)
     checker = Checker(settings(), database())
@@ -131,35 +132,72 @@ def check(
         task = progress.add_task("Checking", total=None)
         results = checker.check_all(list(keys) if keys else None)
         progress.update(task, completed=1, total=1)
-    table = Table("document", "lang", "outcome", "edition", "changes", "flags", "note")
-    for r in results:
-        table.add_row(r.key, r.language, r.outcome, str(r.seq or ""), str(r.changes), str(r.flags), r.reason)
-    console.print(table)
+    if as_json:
+        print_json([dataclasses.asdict(r) for r in results])
+    else:
+        listing = Listing(
+            Column("document", "id"),
+            Column("lang"),
+            Column("outcome"),
+            Column("edition"),
+            Column("changes"),
+            Column("flags"),
+            Column("note", "text"),
+        )
+        for r in results:
+            counts = (str(r.seq or ""), str(r.changes), str(r.flags))
+            listing.add(r.key, r.language, r.outcome, *counts, r.reason)
+        console.print(listing)
     failed = [r for r in results if r.outcome in ("error", "suspect")]
     if failed:  # cron and monitoring must notice
-        raise FetchError(f"{len(failed)} of {len(results)} checks failed; see the table above")
+        raise FetchError(f"{len(failed)} of {len(results)} checks failed; see the list above")
 
 
 @app.command()
-def history(key: str, lang: str = typer.Option("rus", "--lang")) -> None:
+def history(key: str, lang: str = typer.Option("rus", "--lang"), fmt: str = format_option()) -> None:
     """The editions of a document: dates, amending acts and how many articles changed."""
+    as_json = wants_json(fmt)
     parse_key(key)
     with database().transaction() as session:
         rows = editions.list_editions(session, key, _language(lang))
+    if as_json:
+        print_json(
+            [
+                {
+                    "seq": e.seq,
+                    "edition_date": e.edition_date,
+                    "fetched_at": e.fetched_at,
+                    "acts": list(e.acts),
+                    "changes": e.changes,
+                    "origin": e.origin,
+                }
+                for e in rows
+            ]
+        )
+        return
     if not rows:
         console.print(f"No editions of {key} ({lang}) yet: run `zanwatch check {key}`.")
         return
-    table = Table("edition", "date", "fetched (UTC)", "amending acts", "changed articles", "origin")
+    when = clock()
+    listing = Listing(
+        Column("edition"),
+        Column("date"),
+        Column("fetched"),
+        Column("changed"),
+        Column("origin"),
+        Column("amending acts", "ids"),
+        caption=when.note,
+    )
     for e in rows:
-        table.add_row(
+        listing.add(
             str(e.seq),
             e.edition_date.isoformat() if e.edition_date else "",
-            e.fetched_at.strftime("%Y-%m-%d %H:%M"),
-            ", ".join(e.acts),
+            when.text(e.fetched_at, named=False),
             str(e.changes),
             e.origin,
+            ", ".join(e.acts),
         )
-    console.print(table)
+    console.print(listing)
 
 
 @app.command()
@@ -199,8 +237,10 @@ def show(
     at: str = typer.Option(None, "--at", help="The date (dd.mm.yyyy or yyyy-mm-dd); default: the latest."),
     article: str = typer.Option(None, "--article", help="Only this article number."),
     lang: str = typer.Option("rus", "--lang"),
+    fmt: str = format_option("text", "json"),
 ) -> None:
     """A document, or one article, as it stood on a date."""
+    as_json = wants_json(fmt, ("text", "json"))
     parse_key(key)
     if at is not None and parse_day(at) is None:
         raise InputError(f"--at {at!r} is not a date: use dd.mm.yyyy or yyyy-mm-dd")
@@ -209,6 +249,12 @@ def show(
     provisions = [p for p in doc.provisions if article is None or (p.kind != "chapter" and p.num == article)]
     if not provisions:
         raise InputError(f"{key} edition {edition.seq} has no article {article}")
+    if as_json:
+        from tracker.cli.parse import document_json
+
+        shown = document_json(dataclasses.replace(doc, provisions=provisions))
+        print_json({"key": key, "edition": edition.seq, "date": _side(edition).date, **shown})
+        return
     console.print(f"[bold]{doc.title}[/] — edition {edition.seq}, {_side(edition).date}")
     for p in provisions:
         console.print(

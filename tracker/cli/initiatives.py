@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
-from rich.table import Table
 
 from storage import drafts as store
 from tracker.cli.app import app, console, database, settings
+from tracker.cli.formats import format_option, print_json, wants_json
 from tracker.drafts import almaty_today
 from tracker.errors import InputError
 from tracker.keys import check_tags
+from tracker.render.listing import Column, Listing
 
 initiatives_app = typer.Typer(
     help="Initiatives announced without a text; link the draft once one appears.", no_args_is_help=True
@@ -40,10 +39,9 @@ def initiatives_add(
 
 
 @initiatives_app.command("list")
-def initiatives_list(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
+def initiatives_list(fmt: str = format_option()) -> None:
     """The tracked initiatives, and the draft each became if one did."""
-    if fmt not in ("table", "json"):
-        raise InputError(f"unknown format {fmt!r}: use table or json")
+    as_json = wants_json(fmt)
     today = almaty_today(settings())
     with database().transaction() as session:
         found = store.initiatives(session)
@@ -54,23 +52,30 @@ def initiatives_list(fmt: str = typer.Option("table", "--format", help="table or
             "url": i.url,
             "tags": list(i.tags),
             "note": i.note,
-            "added": i.created_on.isoformat(),
+            "added": i.created_on,
             "days_without_text": None if i.draft_id else (today - i.created_on).days,
             "draft": i.draft_id,
         }
         for i in found
     ]
-    if fmt == "json":
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    if as_json:
+        print_json(rows)
         return
     if not rows:
         console.print("No initiatives tracked: add one with `zanwatch initiatives add TITLE`.")
         return
-    table = Table("id", "title", "tags", "added", "draft", "note")
+    listing = Listing(
+        Column("id", "id"),
+        Column("added"),
+        Column("draft"),
+        Column("tags", "ids"),
+        Column("title", "text"),
+        Column("note", "text"),
+    )
     for i in found:
         draft = f"draft {i.draft_id}" if i.draft_id else f"no text for {(today - i.created_on).days} days"
-        table.add_row(str(i.id), i.title, ", ".join(i.tags), i.created_on.isoformat(), draft, i.note)
-    console.print(table)
+        listing.add(str(i.id), i.created_on.isoformat(), draft, ", ".join(i.tags), i.title, i.note)
+    console.print(listing)
 
 
 @initiatives_app.command("link")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +12,11 @@ from rich.tree import Tree
 from scrapers import adilet
 from scrapers.files import read_file
 from tracker.cli.app import app, console, settings
+from tracker.cli.formats import format_option, print_json, wants_json
 from tracker.errors import InputError, ParseError
 from tracker.keys import check_languages, parse_key
 from tracker.model import Document, ParsedPage
 from tracker.structure import build
-
-
-def _json_default(value: object) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def document_json(document: Document) -> dict[str, Any]:
@@ -103,15 +96,14 @@ def parse(
         ..., help="A local .html/.txt/.docx file, an adilet URL, or a key like adilet:ID."
     ),
     lang: str = typer.Option("rus", "--lang", help="Language of the text: rus, kaz or eng."),
-    fmt: str = typer.Option("text", "--format", help="text (an outline) or json."),
+    fmt: str = format_option("text", "json"),
 ) -> None:
     """Print the parsed document: provisions, footnote amendments and scheduled changes."""
     check_languages((lang,))
-    if fmt not in ("text", "json"):
-        raise InputError(f"unknown format {fmt!r}: use text or json")
+    as_json = wants_json(fmt, ("text", "json"))
     looks_remote = source.startswith(("http://", "https://")) or (":" in source and not Path(source).exists())
     document = build(_fetch(source, lang) if looks_remote else read_file(source, lang))
-    if fmt == "json":
-        typer.echo(json.dumps(document_json(document), ensure_ascii=False, indent=2, default=_json_default))
+    if as_json:
+        print_json(document_json(document))
     else:
         console.print(_outline(document))

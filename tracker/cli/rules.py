@@ -2,44 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from storage.flags import list_flags
 from tracker.cli.app import app, console, database, day_option, settings
+from tracker.cli.formats import clock, format_option, print_json, wants_json
 from tracker.errors import InputError
 from tracker.model import LANGUAGES
+from tracker.render.listing import Column, Listing
 from tracker.rules import Rule, load_rules
 
 rules_app = typer.Typer(help="Keyword rule packs: list, test and explain rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
-
-
-FORMATS = ("table", "json")
-
-
-def _wants_json(fmt: str) -> bool:
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}: use table or json")
-    return fmt == "json"
-
-
-def _table(columns: list[str], rows: list[list[Any]]) -> Table:
-    """Cells as plain Text: rule patterns and snippets hold brackets that rich would read as markup."""
-    table = Table(*columns)
-    for row in rows:
-        table.add_row(*(Text(str(cell)) for cell in row))
-    return table
-
-
-def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _rule_dict(rule: Rule) -> dict[str, Any]:
@@ -61,18 +39,25 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
 
 
 @rules_app.command("list")
-def list_rules(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
+def list_rules(fmt: str = format_option()) -> None:
     """List the rules of the configured packs."""
-    as_json = _wants_json(fmt)
+    as_json = wants_json(fmt)
     rules = load_rules(settings().rules.packs).rules
     if as_json:
-        _print_json([_rule_dict(rule) for rule in rules])
+        print_json([_rule_dict(rule) for rule in rules])
         return
-    rows = [
-        [r.id, r.theme, r.severity, r.side, r.effect, ",".join(r.languages), r.description] for r in rules
-    ]
-    columns = ["rule", "theme", "severity", "side", "effect", "languages", "description"]
-    console.print(_table(columns, rows))
+    listing = Listing(
+        Column("rule", "id"),
+        Column("theme", "id"),
+        Column("severity"),
+        Column("side"),
+        Column("effect"),
+        Column("languages"),
+        Column("description", "text"),
+    )
+    for r in rules:
+        listing.add(r.id, r.theme, r.severity, r.side, r.effect, ",".join(r.languages), r.description)
+    console.print(listing)
 
 
 @rules_app.command("test")
@@ -113,7 +98,10 @@ def explain_rule(
     if not hits:
         console.print(Text(f"no {lang} pattern of {rule.id} matches this text"))
         return
-    console.print(_table(["pattern", "matched", "context"], [[h.pattern, h.text, h.snippet] for h in hits]))
+    listing = Listing(Column("pattern", "ids"), Column("matched", "ids"), Column("context", "text"))
+    for h in hits:
+        listing.add(h.pattern, h.text, h.snippet)
+    console.print(listing)
 
 
 @app.command("flags")
@@ -124,10 +112,10 @@ def flags(
     theme: list[str] = typer.Option([], "--theme", help="Only these themes (repeat the option)."),
     min_severity: str | None = typer.Option(None, "--min-severity", help="Lowest severity shown."),
     document: str | None = typer.Option(None, "--document", help="Only this document key."),
-    fmt: str = typer.Option("table", "--format", help="table or json."),
+    fmt: str = format_option(),
 ) -> None:
     """List stored flags, newest first."""
-    as_json = _wants_json(fmt)
+    as_json = wants_json(fmt)
     with database().transaction() as session:
         rows = list_flags(
             session,
@@ -136,25 +124,36 @@ def flags(
             min_severity=min_severity,
             document_key=document,
         )
+    for row in rows:  # stored as UTC text; shown in the configured zone
+        row["created_at"] = datetime.fromisoformat(row["created_at"])
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
-    local = ZoneInfo(settings().schedule.timezone)
-    table_rows = [
-        [
-            datetime.fromisoformat(r["created_at"]).astimezone(local).strftime("%Y-%m-%d %H:%M"),
+    when = clock()
+    listing = Listing(
+        Column("document", "id"),
+        Column("rule", "id"),
+        Column("date"),
+        Column("article"),
+        Column("severity"),
+        Column("direction"),
+        Column("theme"),
+        Column("side"),
+        Column("matched", "text"),
+        Column("snippet", "text"),
+        caption=when.note,
+    )
+    for r in rows:
+        listing.add(
             r["document_key"],
+            r["rule_id"],
+            when.text(r["created_at"], named=False),
             r["article"],
             r["severity"],
             r["direction"],
             r["theme"],
             r["side"],
-            r["rule_id"],
             ", ".join(r["matched"]),
             r["snippet"],
-        ]
-        for r in rows
-    ]
-    columns = ["date", "document", "article", "severity", "direction", "theme", "side", "rule", "matched"]
-    columns.append("snippet")
-    console.print(_table(columns, table_rows))
+        )
+    console.print(listing)

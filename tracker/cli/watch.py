@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
-from rich.table import Table
 
 from storage import watchlist
 from tracker.cli.app import app, console, database, settings
-from tracker.errors import InputError
+from tracker.cli.formats import format_option, print_json, wants_json
 from tracker.keys import check_languages, check_tags, key_from, parse_key
 from tracker.model import Watch
+from tracker.render.listing import Column, Listing
 
 watch_app = typer.Typer(
     help="The watch list: which laws are checked, in which languages.", no_args_is_help=True
@@ -58,29 +56,31 @@ def watch_add(
 
 
 @watch_app.command("list")
-def watch_list(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
+def watch_list(fmt: str = format_option()) -> None:
     """Show the watch list."""
-    if fmt not in ("table", "json"):
-        raise InputError(f"unknown format {fmt!r}: use table or json")
+    as_json = wants_json(fmt)
     with database().transaction() as session:
         watches = watchlist.all_watches(session)
-    if fmt == "json":
-        rows = [
-            {
-                "key": w.key,
-                "title": w.title,
-                "languages": list(w.languages),
-                "tags": list(w.tags),
-                "enabled": w.enabled,
-            }
-            for w in watches
-        ]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    if as_json:
+        print_json(
+            [
+                {
+                    "key": w.key,
+                    "title": w.title,
+                    "languages": list(w.languages),
+                    "tags": list(w.tags),
+                    "enabled": w.enabled,
+                }
+                for w in watches
+            ]
+        )
         return
-    table = Table("key", "title", "languages", "tags", "enabled")
+    listing = Listing(
+        Column("key", "id"), Column("languages"), Column("tags", "ids"), Column("on"), Column("title", "text")
+    )
     for w in watches:
-        table.add_row(w.key, w.title, ",".join(w.languages), ",".join(w.tags), "yes" if w.enabled else "no")
-    console.print(table)
+        listing.add(w.key, ",".join(w.languages), ", ".join(w.tags), "yes" if w.enabled else "no", w.title)
+    console.print(listing)
 
 
 @watch_app.command("remove")
