@@ -11,7 +11,6 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from scrapers.adilet import document_url
 from storage import editions, watchlist
 from tracker.cli.app import app, console, database, parse_day, settings
 from tracker.diff import diff_documents
@@ -51,8 +50,8 @@ def _load(edition: EditionInfo) -> Document:
 
 def _side(edition: EditionInfo) -> Side:
     day = edition.edition_date or edition.fetched_at.date()
-    source, ident = parse_key(edition.key)
-    url = document_url(settings().public_url, ident, edition.language) if source == "adilet" else None
+    site, ident = settings().site_for(edition.key)
+    url = site.public_url(ident, edition.language)
     return Side(f"{edition.key} edition {edition.seq}", edition.title, day, edition.language, url)
 
 
