@@ -5,16 +5,11 @@ from __future__ import annotations
 import typer
 from rich.text import Text
 
-from storage import acts, watchlist
-from tracker.cli.app import app, console, database
-from tracker.cli.editions import parse_day
+from tracker.cli.app import app, console, database, parse_day
 from tracker.cli.formats import format_option, print_json, wants_json
 from tracker.errors import InputError
 from tracker.keys import check_tags, parse_key
 from tracker.model import Act, ActTarget
-from tracker.render.json import change_to_dict
-from tracker.render.listing import Column, Listing
-from tracker.render.terminal import change_text
 from tracker.timeline import ACT_STATES
 
 
@@ -40,6 +35,8 @@ def acts_list(
     fmt: str = format_option(),
 ) -> None:
     """Amending acts touching watched documents, newest first, with the documents and articles they touch."""
+    from storage import acts, watchlist
+
     as_json = wants_json(fmt)
     if state is not None and state not in ACT_STATES:
         raise InputError(f"unknown state {state!r}: use one of {', '.join(ACT_STATES)}")
@@ -64,6 +61,8 @@ def acts_list(
     if not found:
         console.print("No amending acts recorded for these documents yet: run `zanwatch check`.")
         return
+    from tracker.render.listing import Column, Listing
+
     listing = Listing(
         Column("id", "id"),
         Column("act", "id"),
@@ -91,6 +90,10 @@ def act_show(
     fmt: str = format_option(),
 ) -> None:
     """One act: every watched document and article it changes, kinds, dates, state and its redlines."""
+    from storage import acts
+    from tracker.render.json import change_to_dict
+    from tracker.render.terminal import change_text
+
     as_json = wants_json(fmt)
     with database().transaction() as session:
         act = acts.get_act(session, ref)
@@ -111,6 +114,8 @@ def act_show(
     ):
         if value:
             console.print(Text.assemble((f"{label:>10}  ", "dim"), value))
+    from tracker.render.listing import Column, Listing
+
     listing = Listing(
         Column("document", "id"),
         Column("article", "id"),

@@ -12,7 +12,6 @@ import typer
 from rich.markup import escape
 from rich.text import Text
 
-from storage import deliveries, health, watchlist
 from tracker.cli.app import (
     app,
     console,
@@ -24,7 +23,6 @@ from tracker.cli.app import (
 )
 from tracker.cli.formats import clock, format_option, print_json, wants_json
 from tracker.keys import parse_key
-from tracker.render.listing import Column, Listing
 
 PENDING_LIMIT = 100_000
 NEXT_RUNS_SHOWN = 12
@@ -59,6 +57,7 @@ def run(
 @app.command()
 def status(fmt: str = format_option()) -> None:
     """Last check and outcome per source, failures in a row, degradation, pending deliveries, next runs."""
+    from storage import deliveries, health, watchlist
     from tracker.schedule import next_runs
 
     as_json = wants_json(fmt)
@@ -84,6 +83,8 @@ def status(fmt: str = format_option()) -> None:
         print_json({"sources": sources, "pending_deliveries": pending, "next_runs": next_up})
         return
     when = clock()
+    from tracker.render.listing import Column, Listing
+
     checks = Listing(
         Column("source", "id"),
         Column("last check"),

@@ -5,19 +5,17 @@ from __future__ import annotations
 import dataclasses
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
 
-from storage import deliveries, subscribers, watchlist
 from tracker.cli.app import app, console, database, day_option, settings
 from tracker.cli.formats import clock, format_option, print_json, wants_json
 from tracker.errors import InputError
-from tracker.notify import deliver_once, digests
-from tracker.notify.channels import channel
-from tracker.notify.subscribers import new_secret, new_subscriber, split_list
-from tracker.render.listing import Column, Listing
+
+if TYPE_CHECKING:
+    from storage.subscribers import Subscriber
 
 subscribers_app = typer.Typer(help="Subscribers: e-mail digests and webhooks.", no_args_is_help=True)
 deliveries_app = typer.Typer(help="The delivery log.", no_args_is_help=True)
@@ -44,6 +42,10 @@ def subscribers_add(
     language: str = typer.Option("rus", "--language", help="The digest's language: rus, kaz or eng."),
 ) -> None:
     """Add a subscriber. A webhook's signing secret is printed once: store it now."""
+    from storage import subscribers, watchlist
+    from tracker.notify.channels import channel
+    from tracker.notify.subscribers import new_subscriber, split_list
+
     cfg = settings()
     addresses = {"email": email, "webhook": webhook, "telegram": telegram}
     endpoints = [channel(kind, cfg).endpoint(a) for kind, a in addresses.items() if a is not None]
@@ -69,12 +71,16 @@ def subscribers_add(
 @subscribers_app.command("list")
 def subscribers_list(fmt: str = format_option()) -> None:
     """Subscribers, their endpoints and filters (never their secrets)."""
+    from storage import subscribers
+
     as_json = wants_json(fmt)
     with database().transaction() as session:
         subs = subscribers.all_subscribers(session)
     if as_json:
         print_json([_subscriber_dict(s) for s in subs])
         return
+    from tracker.render.listing import Column, Listing
+
     listing = Listing(
         Column("name", "id"),
         Column("endpoints", "ids"),
@@ -96,7 +102,7 @@ def subscribers_list(fmt: str = format_option()) -> None:
     console.print(listing)
 
 
-def _subscriber_dict(sub: subscribers.Subscriber) -> dict[str, Any]:
+def _subscriber_dict(sub: Subscriber) -> dict[str, Any]:
     endpoints = [
         {"channel": e.channel, "address": e.address, "enabled": e.enabled, "dead_letters": e.dead_letters}
         for e in sub.endpoints
@@ -118,6 +124,8 @@ def _subscriber_dict(sub: subscribers.Subscriber) -> dict[str, Any]:
 @subscribers_app.command("remove")
 def subscribers_remove(name: str) -> None:
     """Remove a subscriber with its delivery log."""
+    from storage import subscribers
+
     with database().transaction() as session:
         subscribers.remove(session, name)
     console.print(f"Removed subscriber {escape(name)}.")
@@ -126,6 +134,9 @@ def subscribers_remove(name: str) -> None:
 @subscribers_app.command("rotate-secret")
 def subscribers_rotate_secret(name: str) -> None:
     """Replace the webhook signing secret; the new one is printed once."""
+    from storage import subscribers
+    from tracker.notify.subscribers import new_secret
+
     secret = new_secret()
     with database().transaction() as session:
         if not subscribers.get(session, name).webhook_url:
@@ -139,6 +150,9 @@ def subscribers_enable(
     name: str, channel_name: str = typer.Argument(..., metavar="CHANNEL", help="webhook, telegram or email.")
 ) -> None:
     """Turn an endpoint disabled after dead letters back on; its pending deliveries resume."""
+    from storage import subscribers
+    from tracker.notify.channels import channel
+
     channel(channel_name, settings())  # refuses an unknown channel
     with database().transaction() as session:
         subscribers.set_endpoint_enabled(session, name, channel_name, True)
@@ -153,6 +167,8 @@ def deliveries_list(
     fmt: str = format_option(),
 ) -> None:
     """The delivery log, newest first."""
+    from storage import deliveries, subscribers
+
     as_json = wants_json(fmt)
     if status is not None and status not in deliveries.STATUSES:
         raise InputError(f"unknown status {status!r} (known: {', '.join(deliveries.STATUSES)})")
@@ -163,6 +179,8 @@ def deliveries_list(
         print_json([dataclasses.asdict(d) for d in rows])
         return
     when = clock()
+    from tracker.render.listing import Column, Listing
+
     listing = Listing(
         Column("id", "id"),
         Column("subscriber", "id"),
@@ -184,6 +202,9 @@ def deliveries_list(
 @deliveries_app.command("retry")
 def deliveries_retry(delivery_id: int = typer.Argument(..., metavar="ID")) -> None:
     """Send a failed, dead or pending delivery (webhook, Telegram) again now, with fresh attempts."""
+    from storage import deliveries
+    from tracker.notify.channels import channel
+
     with database().transaction() as session:
         made_on = deliveries.get(session, delivery_id).channel
     if made_on == "email":
@@ -203,6 +224,8 @@ def digest_preview(
     last: int | None = typer.Option(None, "--last", help="The last N events for this subscriber."),
 ) -> None:
     """Show the digest the subscriber would get now, or over past events; nothing is sent or moved."""
+    from tracker.notify import digests
+
     day = day_option(since, "--since")
     digest = digests.preview(settings(), database(), subscriber, since=day, last=last)
     if digest is None:
@@ -221,6 +244,8 @@ def digest_send(
     period: str | None = typer.Option(None, "--period", help="daily or weekly; default: every subscriber."),
 ) -> None:
     """Send digests now, whatever the schedule says."""
+    from tracker.notify import digests
+
     if period not in (None, "daily", "weekly", "immediate"):
         raise InputError(f"unknown period {period!r}: use daily or weekly")
     summary = digests.send_digests(settings(), database(), period=period, force=True)
@@ -237,6 +262,8 @@ def deliver(
     interval: float = typer.Option(60.0, "--interval", help="Seconds between passes.", min=1.0),
 ) -> None:
     """Send due webhooks and due digests (repeatedly, unless --once)."""
+    from tracker.notify import deliver_once
+
     while True:
         summary = deliver_once(settings(), database())
         console.print(summary.line())

@@ -8,19 +8,11 @@ from typing import Any
 import typer
 from rich.text import Text
 
-from storage import drafts as store
-from storage import editions
-from tracker import stages
 from tracker.cli.app import app, console, database, settings
 from tracker.cli.editions import emit
 from tracker.cli.formats import format_option, print_json, wants_json
-from tracker.diff import diff_documents
-from tracker.drafts import LANGUAGE, almaty_today
 from tracker.errors import InputError
 from tracker.model import DraftInfo, EditionInfo, Stage
-from tracker.render import Side
-from tracker.render.listing import Column, Listing
-from tracker.rules.engine import load_rules
 
 drafts_app = typer.Typer(
     help="Drafts followed from the first word to law: stages, timelines, versions.", no_args_is_help=True
@@ -31,6 +23,8 @@ STAGE_CHOICES = (*(s.value for s in Stage), "parliament")
 
 
 def _row(draft: DraftInfo, versions: int, today: date) -> dict[str, Any]:
+    from tracker import stages
+
     return {
         "id": draft.id,
         "title": draft.title,
@@ -55,6 +49,10 @@ def drafts_list(
     fmt: str = format_option(),
 ) -> None:
     """The followed drafts: stage, the source's own status, developer, deadline, last movement, versions."""
+    from storage import drafts as store
+    from tracker import stages
+    from tracker.drafts import LANGUAGE, almaty_today
+
     for value in stage:
         if value not in STAGE_CHOICES:
             raise InputError(f"unknown stage {value!r}: use one of {', '.join(STAGE_CHOICES)}")
@@ -75,6 +73,8 @@ def drafts_list(
     if not rows:
         console.print("No drafts match." if stage or stale else "No drafts followed yet: see `zanwatch run`.")
         return
+    from tracker.render.listing import Column, Listing
+
     listing = Listing(
         Column("id", "id"),
         Column("sources", "ids"),
@@ -107,6 +107,10 @@ def drafts_show(
     fmt: str = format_option(),
 ) -> None:
     """One draft's whole timeline: stages, versions of its text, the law it became and what that changed."""
+    from storage import drafts as store
+    from tracker import stages
+    from tracker.drafts import almaty_today
+
     as_json = wants_json(fmt)
     with database().transaction() as session:
         draft = store.get(session, draft_id)
@@ -122,6 +126,8 @@ def drafts_show(
         console.print(f"  {s.key}  {s.stage.value}: {s.status}  {s.url}", highlight=False)
     if draft.act_key:
         console.print(f"  became {draft.act_key}")
+    from tracker.render.listing import Column, Listing
+
     listing = Listing(Column("date"), Column("source", "id"), Column("what", "text"), Column("", "text"))
     for m in moments:
         listing.add(m.day.isoformat() if m.day else "", m.key, m.what, m.text)
@@ -142,6 +148,14 @@ def drafts_diff(
     fmt: str = typer.Option("term", "--format", help="term, html, md or json."),
 ) -> None:
     """The article-level redline between two versions of a draft's text (across its sources)."""
+    from storage import drafts as store
+    from storage import editions
+    from tracker import stages
+    from tracker.diff import diff_documents
+    from tracker.drafts import LANGUAGE
+    from tracker.render import Side
+    from tracker.rules.engine import load_rules
+
     with database().transaction() as session:
         draft = store.get(session, draft_id)
         found = stages.versions(session, draft)
@@ -165,6 +179,9 @@ def drafts_link(
     key: str = typer.Argument(..., help="Another draft's source (mazhilis:ID, legalacts:ID) or adilet:ID."),
 ) -> None:
     """Join a bill and a portal draft of the same text, or record the adilet act the draft became."""
+    from tracker import stages
+    from tracker.drafts import almaty_today
+
     with database().transaction() as session:
         draft = stages.link(session, draft_id, key, almaty_today(settings()))
     console.print(f"Draft {draft.id}: {', '.join(s.key for s in draft.sources)}" + _act(draft))
@@ -176,6 +193,9 @@ def drafts_unlink(
     key: str = typer.Argument(..., help="The source (or adilet act) that is not this draft after all."),
 ) -> None:
     """Split a wrongly joined source off into a draft of its own, or forget the linked act."""
+    from tracker import stages
+    from tracker.drafts import almaty_today
+
     with database().transaction() as session:
         draft = stages.unlink(session, draft_id, key, almaty_today(settings()))
     if draft.id == draft_id:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from storage import drafts as store
 from tracker.cli.app import app, console, database, settings
 from tracker.cli.formats import format_option, print_json, wants_json
-from tracker.drafts import almaty_today
 from tracker.errors import InputError
 from tracker.keys import check_tags
-from tracker.render.listing import Column, Listing
 
 initiatives_app = typer.Typer(
     help="Initiatives announced without a text; link the draft once one appears.", no_args_is_help=True
@@ -26,6 +23,9 @@ def initiatives_add(
     note: str = typer.Option("", "--note", help="Anything worth remembering about it."),
 ) -> None:
     """Track an initiative that has no text yet; digests remind you while it stays without one."""
+    from storage import drafts as store
+    from tracker.drafts import almaty_today
+
     if not title.strip():
         raise InputError("an initiative needs a title")
     if url is not None and not url.startswith(("http://", "https://")):
@@ -41,6 +41,9 @@ def initiatives_add(
 @initiatives_app.command("list")
 def initiatives_list(fmt: str = format_option()) -> None:
     """The tracked initiatives, and the draft each became if one did."""
+    from storage import drafts as store
+    from tracker.drafts import almaty_today
+
     as_json = wants_json(fmt)
     today = almaty_today(settings())
     with database().transaction() as session:
@@ -64,6 +67,8 @@ def initiatives_list(fmt: str = format_option()) -> None:
     if not rows:
         console.print("No initiatives tracked: add one with `zanwatch initiatives add TITLE`.")
         return
+    from tracker.render.listing import Column, Listing
+
     listing = Listing(
         Column("id", "id"),
         Column("added"),
@@ -84,6 +89,8 @@ def initiatives_link(
     draft_id: int = typer.Argument(..., metavar="DRAFT", help="The draft's id from `zanwatch drafts list`."),
 ) -> None:
     """The initiative now has a text: the followed draft DRAFT."""
+    from storage import drafts as store
+
     with database().transaction() as session:
         draft = store.get(session, draft_id)
         store.update_initiative(session, initiative_id, draft_id=draft.id)

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.text import Text
 
-from storage.flags import list_flags
 from tracker.cli.app import app, console, database, day_option, settings
 from tracker.cli.formats import clock, format_option, print_json, wants_json
 from tracker.errors import InputError
 from tracker.model import LANGUAGES
-from tracker.render.listing import Column, Listing
-from tracker.rules import Rule, load_rules
+
+if TYPE_CHECKING:
+    from tracker.rules import Rule
 
 rules_app = typer.Typer(help="Keyword rule packs: list, test and explain rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
@@ -41,11 +41,15 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
 @rules_app.command("list")
 def list_rules(fmt: str = format_option()) -> None:
     """List the rules of the configured packs."""
+    from tracker.rules import load_rules
+
     as_json = wants_json(fmt)
     rules = load_rules(settings().rules.packs).rules
     if as_json:
         print_json([_rule_dict(rule) for rule in rules])
         return
+    from tracker.render.listing import Column, Listing
+
     listing = Listing(
         Column("rule", "id"),
         Column("theme", "id"),
@@ -65,6 +69,8 @@ def test_rules(
     pack: str | None = typer.Argument(None, help="A bundled pack name or a .toml path (default: config)."),
 ) -> None:
     """Run every example of the packs; exit 1 and print a line per failure if any fails."""
+    from tracker.rules import load_rules
+
     ruleset = load_rules([pack] if pack else settings().rules.packs)
     failures = ruleset.run_examples()
     for failure in failures:
@@ -89,6 +95,8 @@ def explain_rule(
     lang: str = typer.Option("rus", "--lang", help=f"Language of the text: {', '.join(LANGUAGES)}."),
 ) -> None:
     """Show which of a rule's patterns match a text, and where."""
+    from tracker.rules import load_rules
+
     if lang not in LANGUAGES:
         raise InputError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
     ruleset = load_rules(settings().rules.packs)
@@ -98,6 +106,8 @@ def explain_rule(
     if not hits:
         console.print(Text(f"no {lang} pattern of {rule.id} matches this text"))
         return
+    from tracker.render.listing import Column, Listing
+
     listing = Listing(Column("pattern", "ids"), Column("matched", "ids"), Column("context", "text"))
     for h in hits:
         listing.add(h.pattern, h.text, h.snippet)
@@ -115,6 +125,8 @@ def flags(
     fmt: str = format_option(),
 ) -> None:
     """List stored flags, newest first."""
+    from storage.flags import list_flags
+
     as_json = wants_json(fmt)
     with database().transaction() as session:
         rows = list_flags(
@@ -130,6 +142,8 @@ def flags(
         print_json(rows)
         return
     when = clock()
+    from tracker.render.listing import Column, Listing
+
     listing = Listing(
         Column("document", "id"),
         Column("rule", "id"),

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from storage import watchlist
 from tracker.cli.app import app, console, database, settings
 from tracker.cli.formats import format_option, print_json, wants_json
 from tracker.keys import check_languages, check_tags, key_from, parse_key
 from tracker.model import Watch
-from tracker.render.listing import Column, Listing
 
 watch_app = typer.Typer(
     help="The watch list: which laws are checked, in which languages.", no_args_is_help=True
@@ -26,6 +24,8 @@ def _split(value: str | None) -> tuple[str, ...]:
 @app.command()
 def init() -> None:
     """Create or upgrade the database schema; an empty watch list gets the configured default acts."""
+    from storage import watchlist
+
     db = database()
     with db.transaction() as session:
         added = watchlist.seed(session, settings().watch)
@@ -42,6 +42,8 @@ def watch_add(
     title: str = typer.Option("", "--title", help="A title to show (English is fine)."),
 ) -> None:
     """Add a document to the watch list (a key, or its adilet URL pasted from the browser)."""
+    from storage import watchlist
+
     key = key_from(key)
     parse_key(key)
     watch = Watch(
@@ -58,6 +60,8 @@ def watch_add(
 @watch_app.command("list")
 def watch_list(fmt: str = format_option()) -> None:
     """Show the watch list."""
+    from storage import watchlist
+
     as_json = wants_json(fmt)
     with database().transaction() as session:
         watches = watchlist.all_watches(session)
@@ -75,6 +79,8 @@ def watch_list(fmt: str = format_option()) -> None:
             ]
         )
         return
+    from tracker.render.listing import Column, Listing
+
     listing = Listing(
         Column("key", "id"), Column("languages"), Column("tags", "ids"), Column("on"), Column("title", "text")
     )
@@ -86,6 +92,8 @@ def watch_list(fmt: str = format_option()) -> None:
 @watch_app.command("remove")
 def watch_remove(key: str) -> None:
     """Stop watching a document. Its stored editions are kept."""
+    from storage import watchlist
+
     with database().transaction() as session:
         watchlist.remove(session, key)
     console.print(f"Removed {key} from the watch list.")
@@ -94,6 +102,8 @@ def watch_remove(key: str) -> None:
 @watch_app.command("enable")
 def watch_enable(key: str) -> None:
     """Resume checking a document."""
+    from storage import watchlist
+
     with database().transaction() as session:
         watchlist.set_enabled(session, key, True)
     console.print(f"Enabled {key}.")
@@ -102,6 +112,8 @@ def watch_enable(key: str) -> None:
 @watch_app.command("disable")
 def watch_disable(key: str) -> None:
     """Pause checking a document without forgetting it."""
+    from storage import watchlist
+
     with database().transaction() as session:
         watchlist.set_enabled(session, key, False)
     console.print(f"Disabled {key}.")
