@@ -11,13 +11,10 @@ import typer
 from rich.markup import escape
 from rich.tree import Tree
 
-from scrapers import adilet
-from scrapers.files import read_file
 from tracker.cli.app import app, console, settings
 from tracker.errors import InputError, ParseError
 from tracker.keys import check_languages, parse_key
 from tracker.model import Document, ParsedPage
-from tracker.structure import build
 
 
 def _json_default(value: object) -> str:
@@ -54,6 +51,7 @@ def document_json(document: Document) -> dict[str, Any]:
 
 def _fetch(source: str, language: str) -> ParsedPage:
     """A URL or an adilet key through the shared polite fetcher; a suspect answer is an error here."""
+    from scrapers import adilet
     from scrapers.http import Fetcher
 
     with Fetcher(settings().politeness) as fetcher:
@@ -106,6 +104,9 @@ def parse(
     fmt: str = typer.Option("text", "--format", help="text (an outline) or json."),
 ) -> None:
     """Print the parsed document: provisions, footnote amendments and scheduled changes."""
+    from scrapers.files import read_file
+    from tracker.structure import build
+
     check_languages((lang,))
     if fmt not in ("text", "json"):
         raise InputError(f"unknown format {fmt!r}: use text or json")
