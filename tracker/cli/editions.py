@@ -58,12 +58,11 @@ def _load(edition: EditionInfo) -> Document:
 
 
 def _side(edition: EditionInfo) -> Side:
-    from scrapers.adilet import document_url
     from tracker.render import Side
 
     day = edition.edition_date or edition.fetched_at.date()
-    source, ident = parse_key(edition.key)
-    url = document_url(settings().public_url, ident, edition.language) if source == "adilet" else None
+    site, ident = settings().site_for(edition.key)
+    url = site.public_url(ident, edition.language)
     return Side(f"{edition.key} edition {edition.seq}", edition.title, day, edition.language, url)
 
 
