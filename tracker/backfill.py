@@ -22,8 +22,9 @@ from datetime import date
 
 from sqlmodel import Session
 
-from scrapers.adilet import AdiletSource, HistoryEntry, edition_url, history_url, parse_history, parse_page
+from scrapers.adilet import AdiletSource, HistoryEntry, parse_history, parse_page
 from scrapers.http import Fetcher
+from scrapers.sites.adilet import AdiletSite, edition_url, history_url
 from storage import acts, editions
 from storage.db import Database
 from storage.editions import Link, Placement
@@ -84,18 +85,19 @@ def backfill(
     given). Pass the process's `fetcher` to share its rate limit; raises FetchError or ParseError when the
     history table cannot be read."""
     source, ident = parse_key(key)
-    if source != "adilet":
+    if source != AdiletSite.name:
         raise InputError(f"{key}: only adilet documents have a /history table to backfill from")
     recorder = Recorder(settings, rules)
     own = fetcher is None
     fetcher = fetcher or polite_fetcher(settings, db)
     try:
-        base = settings.sources.adilet_base_url
+        site = settings.site(AdiletSite).config
+        base = site.base_url
         reply = fetcher.get(history_url(base, ident, language))
         entries = wanted(_history(key, reply.body, language), since, recorder.today())
         with db.transaction() as session:
             editions.save_snapshot(session, key, language, reply.url, outcome="history", body=reply.body)
-        adilet = AdiletSource(fetcher, base, settings.sources.adilet_api_url)
+        adilet = AdiletSource(fetcher, base, site.api_url)
         fetched, skipped = 0, []
         for day in entries:
             url = edition_url(base, ident, language, day)
@@ -161,7 +163,7 @@ def merge(
     """Merge the kept pages of these days into the stored chain; returns (editions recorded, stored
     editions moved to a later number)."""
     _, ident = parse_key(key)
-    base = recorder.settings.sources.adilet_base_url
+    base = recorder.settings.site(AdiletSite).config.base_url
     pages = []
     for day, named in days.items():
         snap = editions.kept_page(session, key, language, edition_url(base, ident, language, day))

@@ -79,7 +79,7 @@ def settings(db: Database, server: ReplayServer) -> Settings:
         watchlist.add(session, Watch(KEY, "Referendum law", ("rus",), ("constitution",)))
     return dataclasses.replace(
         config.load(),
-        sources=config.Sources(adilet_base_url=server.url, adilet_api_url=server.url),
+        sources=config.site_tables(adilet={"base_url": server.url, "api_url": server.url}),
         rules=config.Rules(packs=()),
         politeness=Politeness(
             rate_per_host={"default": 1000.0}, retries=1, backoff_base_s=0.0, timeout_s=5.0
@@ -223,7 +223,7 @@ def test_sigkill_mid_backfill_then_rerun_records_each_edition_once(
 ) -> None:
     config_file = tmp_path / "config.toml"
     config_file.write_text(
-        f'[sources]\nadilet_base_url = "{server.url}"\nadilet_api_url = "{server.url}"\n'
+        f'[sources.adilet]\nbase_url = "{server.url}"\napi_url = "{server.url}"\n'
         '[politeness]\ntimeout_s = 60.0\nretries = 0\n[politeness.rate_per_host]\ndefault = 1000.0\n'
         "[rules]\npacks = []\n",
         encoding="utf-8",
