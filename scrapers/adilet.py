@@ -12,11 +12,15 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 import lxml.html
 from lxml import etree
 
+from scrapers.sites import Fetched
+from scrapers.sites import PageFetcher as _Fetcher
+from scrapers.sites import Reply as _Response
+from scrapers.sites.adilet import api_url, document_url, edition_url
 from tracker.errors import FetchError, ParseError
 from tracker.model import ActRequisites, Block, DocumentStatus, ParsedPage
 from tracker.normalize import squash
@@ -74,53 +78,6 @@ class HistoryEntry:
     act_number: str | None = None
     act_date: date | None = None
     url: str | None = None
-
-
-@dataclass
-class Fetched:
-    """One adilet answer, gated. `suspect` says why it must not become an edition; `page` is then None."""
-
-    url: str
-    status: int
-    body: bytes
-    etag: str | None
-    last_modified: str | None
-    not_modified: bool
-    suspect: str | None
-    page: ParsedPage | None
-
-
-class _Response(Protocol):
-    url: str
-    status: int
-    body: bytes
-    etag: str | None
-    last_modified: str | None
-    not_modified: bool
-
-
-class _Fetcher(Protocol):
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> _Response: ...
-
-
-def document_url(base: str, ident: str, lang: str) -> str:
-    return f"{base.rstrip('/')}/{lang}/docs/{ident}"
-
-
-def edition_url(base: str, ident: str, lang: str, on: date) -> str:
-    return f"{document_url(base, ident, lang)}/{on:%d.%m.%Y}"
-
-
-def history_url(base: str, ident: str, lang: str) -> str:
-    return f"{document_url(base, ident, lang)}/history"
-
-
-def info_url(base: str, ident: str, lang: str) -> str:
-    return f"{document_url(base, ident, lang)}/info"
-
-
-def api_url(api_base: str, ident: str, lang: str) -> str:
-    return f"{api_base.rstrip('/')}/api/documents/by-ngr/{ident}?language={lang}"
 
 
 def decode_body(body: bytes | str) -> str:

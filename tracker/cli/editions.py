@@ -6,33 +6,27 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import Progress
 from rich.table import Table
 
-from scrapers.adilet import document_url
-from storage import editions, watchlist
 from tracker.cli.app import app, console, database, parse_day, settings
-from tracker.diff import diff_documents
 from tracker.errors import FetchError, InputError, NotFound, ParseError
 from tracker.keys import check_languages, check_tags, parse_key
 from tracker.model import Change, Document, EditionInfo
-from tracker.notify.subscribers import split_list
 from tracker.output import SafeConsole
-from tracker.render import Side
-from tracker.render import html as render_html
-from tracker.render import json as render_json
-from tracker.render import markdown as render_md
-from tracker.render import terminal as render_term
-from tracker.render.words import Words
-from tracker.rules.engine import load_rules
+
+if TYPE_CHECKING:
+    from tracker.render import Side
 
 FORMATS = ("term", "html", "md", "json")
 
 
 def _edition(key: str, language: str, ref: str | None) -> EditionInfo:
     """An edition by sequence number, by date, or the latest."""
+    from storage import editions
+
     with database().transaction() as session:
         if ref is None:
             return editions.find_edition(session, key, language)
@@ -45,14 +39,18 @@ def _edition(key: str, language: str, ref: str | None) -> EditionInfo:
 
 
 def _load(edition: EditionInfo) -> Document:
+    from storage import editions
+
     with database().transaction() as session:
         return editions.load_document(session, edition)
 
 
 def _side(edition: EditionInfo) -> Side:
+    from tracker.render import Side
+
     day = edition.edition_date or edition.fetched_at.date()
-    source, ident = parse_key(edition.key)
-    url = document_url(settings().public_url, ident, edition.language) if source == "adilet" else None
+    site, ident = settings().site_for(edition.key)
+    url = site.public_url(ident, edition.language)
     return Side(f"{edition.key} edition {edition.seq}", edition.title, day, edition.language, url)
 
 
@@ -67,6 +65,8 @@ def _flagged(
 ) -> list[Change]:
     """Flags from the configured packs; document- and tag-scoped rules see `key` and `tags` (by default
     the watch list's tags for a watched key)."""
+    from tracker.rules.engine import load_rules
+
     if tags is None:
         tags = _watched_tags(key)
     load_rules(settings().rules.packs).apply(changes, document_key=key, language=language, tags=tags)
@@ -74,6 +74,8 @@ def _flagged(
 
 
 def _watched_tags(key: str) -> tuple[str, ...]:
+    from storage import watchlist
+
     if not key:
         return ()
     with database().transaction() as session:
@@ -85,6 +87,12 @@ def _watched_tags(key: str) -> tuple[str, ...]:
 
 def emit(changes: list[Change], from_side: Side, to_side: Side, fmt: str, output: Path | None) -> None:
     """Print or write one diff in the chosen format."""
+    from tracker.render import html as render_html
+    from tracker.render import json as render_json
+    from tracker.render import markdown as render_md
+    from tracker.render import terminal as render_term
+    from tracker.render.words import Words
+
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     if fmt == "term" and output is None:
@@ -121,6 +129,8 @@ def check(
     keys: list[str] = typer.Argument(None, help="Documents to check (default: every enabled watch)."),
 ) -> None:
     """Fetch watched documents now and record new editions with their changes and flags."""
+    from rich.progress import Progress
+
     from tracker.pipeline import Checker
 
     for key in keys or []:
@@ -143,6 +153,8 @@ def check(
 @app.command()
 def history(key: str, lang: str = typer.Option("rus", "--lang")) -> None:
     """The editions of a document: dates, amending acts and how many articles changed."""
+    from storage import editions
+
     parse_key(key)
     with database().transaction() as session:
         rows = editions.list_editions(session, key, _language(lang))
@@ -175,6 +187,8 @@ def diff(
     lang: str = typer.Option("rus", "--lang"),
 ) -> None:
     """The article-level redline between any two editions of a document."""
+    from tracker.diff import diff_documents
+
     parse_key(key)
     language = _language(lang)
     to_ed = _edition(key, language, to_ref)
@@ -223,6 +237,8 @@ _REF = re.compile(r"^(?P<key>[a-z]+:[^@]+?)(?:@(?P<ref>.+))?$")
 
 def _compared(ref: str, lang: str) -> tuple[Document, Side, str]:
     """A file (HTML, text, DOCX) or a stored edition KEY[@N|@DATE]."""
+    from tracker.render import Side
+
     path = Path(ref)
     if path.exists():
         from scrapers.files import read_file
@@ -252,6 +268,9 @@ def compare(
     document: str = typer.Option(None, "--document", help="Apply rules scoped to this document KEY."),
 ) -> None:
     """Compare two texts article by article, even two different documents (renumbering is recognised)."""
+    from tracker.diff import diff_documents
+    from tracker.notify.subscribers import split_list
+
     language = _language(lang)
     if document:
         parse_key(document)
