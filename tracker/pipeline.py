@@ -92,7 +92,7 @@ class Recorder:
             seen_on=seen_on or today,
             urls={i: self.act_url(i, language) for i in _act_ids(doc)},
         )
-        tags = _tags(session, key)
+        tags = tags_of(session, key)
         document = self._document(key, language, doc.title, tags)
         if notify:
             self._announce(session, document, timeline, today)
@@ -168,7 +168,7 @@ class Recorder:
         """`amendment.in_force_soon` as days pass, even when the page itself did not change."""
         latest = editions.latest_edition(session, key, language)
         if latest is not None:
-            document = self._document(key, language, latest.title, _tags(session, key))
+            document = self._document(key, language, latest.title, tags_of(session, key))
             self._warn(session, document, self.today(), [])
 
     def _warn(self, session: Session, document: dict[str, Any], today: date, fresh: list[int]) -> None:
@@ -350,7 +350,7 @@ def _act_ids(doc: Document) -> set[str]:
     return {m.amendment.act_id for m in mentions(doc) if m.amendment.act_id}
 
 
-def _tags(session: Session, key: str) -> list[str]:
+def tags_of(session: Session, key: str) -> list[str]:
     try:
         return list(watchlist.get(session, key).tags)
     except NotFound:
