@@ -13,7 +13,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storage import deliveries, health, watchlist
 from tracker.cli.app import (
     app,
     console,
@@ -64,6 +63,7 @@ def _local(when: datetime | None, tz: ZoneInfo) -> str:
 @app.command()
 def status() -> None:
     """Last check and outcome per source, failures in a row, degradation, pending deliveries, next runs."""
+    from storage import deliveries, health, watchlist
     from tracker.schedule import next_runs
 
     cfg = settings()
