@@ -21,7 +21,7 @@ def test_after_the_demo_drafts_list_shows_its_draft_with_stage_and_deadline(
     assert draft["stage"] == "public_discussion" and draft["source_status"] == "На публичном обсуждении"
     assert draft["deadline"] is not None and draft["developer"] == "Министерство культуры и информации РК"
     table = cli("--db", demo_db, "drafts", "list")
-    assert "public_discussion" in table.out and "О внесении изменений" in table.out  # the title, cut to a line
+    assert "public_discussion" in table.out and "О внесении изменений" in table.out  # the title, cut
     diff = cli("--db", demo_db, "drafts", "diff", str(draft["id"]))
     assert diff.code == 0 and "десяти" in diff.out
 
