@@ -47,9 +47,10 @@ def _longest_word(text: Text) -> int:
 class Listing:
     """A table of rows whose cells are plain strings (never read as markup) or styled `Text`."""
 
-    def __init__(self, *columns: Column, caption: str = "") -> None:
+    def __init__(self, *columns: Column, caption: str = "", empty: str = "Nothing to list.") -> None:
         self.columns = columns
         self.caption = caption
+        self.empty = empty
         self.rows: list[list[Text]] = []
 
     def add(self, *cells: str | Text) -> None:
@@ -64,6 +65,9 @@ class Listing:
         self.rows.append(row)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[RenderableType]:
+        if not self.rows:
+            yield Text(self.empty)
+            return
         widths = self._widths(options.max_width)
         if widths is None:
             yield from self._blocks()
