@@ -17,7 +17,7 @@ COMMANDS = {
     "daemon": ("run", "status", "import"),
     "delivery": ("deliver", "subscribers", "deliveries", "digest"),
     "drafts": ("drafts",),
-    "editions": ("check", "history", "diff", "show", "compare", "reparse", "demo"),
+    "editions": ("check", "backfill", "history", "diff", "show", "compare", "reparse", "demo"),
     "initiatives": ("initiatives",),
     "parse": ("parse",),
     "rules": ("flags", "rules"),
