@@ -429,8 +429,9 @@ def _history_row(cells: list[Any], roles: dict[str, int]) -> HistoryEntry | None
     act_ids = [
         m.group(1) for href in links if not _EDITION_LINK.search(href) and (m := DOC_LINK.search(href))
     ]
-    number = ACT_NUMBER.search(act)
-    act_dates = dates_in(act)
+    requisites = " ".join(t for t in (act, cell("form"), cell("info")) if t)
+    number = ACT_NUMBER.search(requisites)
+    act_dates = dates_in(requisites)
     status = cell("status") if roles else (texts[-1] if len(texts) > 2 else "")
     return HistoryEntry(
         edition=date(year, month, day),

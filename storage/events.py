@@ -13,6 +13,21 @@ from sqlmodel import Session, col, func, select
 
 from storage.models import Event
 
+OUTBOX_LOCK = 0x7A616E03
+"""Advisory lock namespace ("zan" + 3) of the writers of events not yet committed."""
+_LAST_ID = "CASE WHEN is_called THEN last_value ELSE last_value - 1 END"
+"""The last id the sequence handed out (sequences are not transactional: every session sees it)."""
+_HANDED_OUT = text(f"SELECT {_LAST_ID} FROM event_id_seq")
+_ANNOUNCE = text(  # once per transaction: a local setting reverts when the transaction ends
+    f"SELECT pg_advisory_xact_lock_shared(:ns, ({_LAST_ID})::int), "
+    "set_config('zanwatch.outbox_writer', 'on', true) FROM event_id_seq "
+    "WHERE coalesce(current_setting('zanwatch.outbox_writer', true), '') <> 'on'"
+)
+_OLDEST_WRITER = text(
+    "SELECT min(objid::bigint) FROM pg_locks WHERE locktype = 'advisory' AND classid = :ns AND objsubid = 2 "
+    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+)
+
 
 @dataclass(frozen=True)
 class StoredEvent:
@@ -26,13 +41,13 @@ class StoredEvent:
 def append(session: Session, type: str, payload: dict[str, Any], document_key: str | None = None) -> int:
     """Add an event to the outbox and return its id.
 
-    On PostgreSQL, sequence values are handed out before commit, so two writers could commit ids out of
-    order and a reader's watermark could pass an id that becomes visible later. The table lock (held to the
-    end of the transaction, and not blocking readers) makes writers of events commit one after another.
-    SQLite has a single writer already.
+    On PostgreSQL, ids come from a sequence: writers never wait for one another, but they may commit out of
+    id order. So the first event of a transaction announces its writer with a shared advisory lock keyed by
+    the last id handed out before its own (held to the end of the transaction); readers stop below every
+    announced key (`published_id`). SQLite has a single writer already.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.exec(text("LOCK TABLE event IN SHARE ROW EXCLUSIVE MODE"))  # type: ignore[call-overload]
+        session.connection().execute(_ANNOUNCE, {"ns": OUTBOX_LOCK})
     event = Event(type=type, document_key=document_key, payload=json.dumps(payload, ensure_ascii=False))
     session.add(event)
     session.flush()
@@ -43,8 +58,9 @@ def append(session: Session, type: str, payload: dict[str, Any], document_key: s
 def after(
     session: Session, event_id: int, *, types: Iterable[str] | None = None, limit: int | None = None
 ) -> list[StoredEvent]:
-    """Events with an id above `event_id`, oldest first: what a watermark has not yet passed."""
-    query = select(Event).where(col(Event.id) > event_id).order_by(col(Event.id))
+    """Published events with an id above `event_id`, oldest first: what a watermark has not yet passed."""
+    top = published_id(session)
+    query = select(Event).where(col(Event.id) > event_id, col(Event.id) <= top).order_by(col(Event.id))
     if types is not None:
         query = query.where(col(Event.type).in_(list(types)))
     if limit is not None:
@@ -57,9 +73,21 @@ def by_ids(session: Session, ids: Iterable[int]) -> dict[int, StoredEvent]:
     return {row.id: _stored(row) for row in rows if row.id is not None}
 
 
-def latest_id(session: Session) -> int:
-    """The newest event id, 0 for an empty outbox."""
-    return session.exec(select(func.max(Event.id))).one() or 0
+def published_id(session: Session) -> int:
+    """The newest id below which every event that will ever commit is visible now (0 for an empty outbox):
+    a watermark may move up to it and never miss an event that commits later.
+
+    On PostgreSQL: the last id handed out, read first, or else just below the key of the oldest writer still
+    announced — whichever is lower. A writer not yet committed whose id is at most the former took its id
+    after its announcement, so it still holds its announcement while the locks are read; one that committed
+    before the events are read is seen by that read.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return session.exec(select(func.max(Event.id))).one() or 0
+    conn = session.connection()
+    handed_out = int(conn.execute(_HANDED_OUT).scalar_one())
+    announced = conn.execute(_OLDEST_WRITER, {"ns": OUTBOX_LOCK}).scalar_one()
+    return handed_out if announced is None else min(handed_out, int(announced))
 
 
 def _stored(row: Event) -> StoredEvent:

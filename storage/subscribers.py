@@ -103,7 +103,7 @@ def add(session: Session, sub: Subscriber) -> Subscriber:
                 dead_letters=e.dead_letters,
             )
         )
-    start = events.latest_id(session)
+    start = events.published_id(session)
     for channel in {e.channel for e in sub.endpoints}:
         session.add(m.Watermark(subscriber_id=row.id, channel=channel, event_id=start))
     session.flush()

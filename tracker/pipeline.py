@@ -92,7 +92,7 @@ class Recorder:
             seen_on=seen_on or today,
             urls={i: self.act_url(i, language) for i in _act_ids(doc)},
         )
-        tags = _tags(session, key)
+        tags = tags_of(session, key)
         document = self._document(key, language, doc.title, tags)
         if notify:
             self._announce(session, document, timeline, today)
@@ -168,7 +168,7 @@ class Recorder:
         """`amendment.in_force_soon` as days pass, even when the page itself did not change."""
         latest = editions.latest_edition(session, key, language)
         if latest is not None:
-            document = self._document(key, language, latest.title, _tags(session, key))
+            document = self._document(key, language, latest.title, tags_of(session, key))
             self._warn(session, document, self.today(), [])
 
     def _warn(self, session: Session, document: dict[str, Any], today: date, fresh: list[int]) -> None:
@@ -315,7 +315,10 @@ class Checker:
         return [self.check(w.key, lang) for w in watches for lang in w.languages]
 
     def reparse(self, key: str, language: str) -> int:
-        """Re-derive the edition chain from the stored snapshots with today's parser; nobody is notified."""
+        """Re-derive the edition chain from the stored snapshots with today's parser, the pages a backfill
+        kept merged in by adilet's dates; nobody is notified."""
+        from tracker import backfill  # it builds on this module
+
         with self.db.transaction() as session:
             if editions.has_unkept_editions(session, key, language):
                 raise InputError(
@@ -337,6 +340,7 @@ class Checker:
                     notify=False,
                 )
                 count += result.outcome == "new_edition"
+            count += backfill.rebuild(session, self.recorder, key, language)
         return count
 
 
@@ -350,7 +354,7 @@ def _act_ids(doc: Document) -> set[str]:
     return {m.amendment.act_id for m in mentions(doc) if m.amendment.act_id}
 
 
-def _tags(session: Session, key: str) -> list[str]:
+def tags_of(session: Session, key: str) -> list[str]:
     try:
         return list(watchlist.get(session, key).tags)
     except NotFound:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -97,18 +98,39 @@ def _connector(db: Database) -> procrastinate.PsycopgConnector:
 
 
 def run_worker(settings: Settings, db: Database, concurrency: int) -> None:
-    """Run jobs until SIGTERM or SIGINT, then let the running ones finish."""
+    """Run jobs until SIGTERM or SIGINT. Then fetches in flight are cancelled, so the running jobs end
+    within seconds: a check cut short records nothing and goes back to the queue as a retry."""
     app = app_for(db)
     work = Work(settings, db)
     beat = settings.queue.heartbeat_seconds
+
+    async def main() -> None:
+        async with app.open_async():
+            worker = asyncio.create_task(
+                app.run_worker_async(
+                    concurrency=concurrency,
+                    additional_context={"work": work},
+                    update_heartbeat_interval=beat,
+                    stalled_worker_timeout=beat * STALLED_HEARTBEATS,
+                    delete_jobs=jobs.DeleteJobCondition.SUCCESSFUL,
+                    install_signal_handlers=False,
+                )
+            )
+
+            def stop() -> None:
+                work.cancel()
+                worker.cancel()  # procrastinate stops fetching jobs and waits for the running ones
+
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop)
+            try:
+                await worker
+            except asyncio.CancelledError:
+                pass
+
     try:
-        app.run_worker(
-            concurrency=concurrency,
-            additional_context={"work": work},
-            update_heartbeat_interval=beat,
-            stalled_worker_timeout=beat * STALLED_HEARTBEATS,
-            delete_jobs=jobs.DeleteJobCondition.SUCCESSFUL,
-        )
+        asyncio.run(main())
     finally:
         work.close()
 

@@ -5,6 +5,7 @@ two workers together never went above the host's rate limit."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import procrastinate
 import pytest
 from sqlalchemy import text
 from sqlmodel import select
@@ -23,7 +25,7 @@ from storage.subscribers import Endpoint
 from tests.daemon.test_run import Receiver, receiver, wait_for  # noqa: F401  (fixture)
 from tracker.model import Watch
 from tracker.notify.subscribers import new_secret, new_subscriber
-from tracker.queue import app_for
+from tracker.queue import app_for, defer_checks
 from tracker.replay import ReplayServer, Reply
 
 pytestmark = pytest.mark.skipif(not os.environ.get("ZANWATCH_TEST_DB"), reason="needs PostgreSQL")
@@ -42,7 +44,7 @@ CHECKING = (
 )
 
 
-def config_for(tmp_path: Path, site: ReplayServer) -> Path:
+def config_for(tmp_path: Path, site: ReplayServer, timeout_s: float = 5.0) -> Path:
     path = tmp_path / "zanwatch.toml"
     path.write_text(
         f"""
@@ -50,7 +52,7 @@ def config_for(tmp_path: Path, site: ReplayServer) -> Path:
 adilet_base_url = "{site.url}"
 adilet_api_url = "{site.url}"
 [politeness]
-timeout_s = 5.0
+timeout_s = {timeout_s}
 retries = 1
 backoff_base_s = 0.0
 [politeness.rate_per_host]
@@ -171,3 +173,35 @@ def test_two_workers_one_killed_no_duplicate_no_loss_within_the_rate(
     # many (9 measured)
     assert site.peak(2.0) <= 2 * RATE + 2
     assert all("Traceback" not in err for err in errors), errors
+
+
+def test_sigterm_stops_a_worker_in_the_middle_of_a_fetch_and_the_check_goes_back_to_the_queue(
+    db: Database, tmp_path: Path, db_url: str, site: ReplayServer
+) -> None:
+    """The page takes ten minutes to answer and the fetch would wait for it: the worker does not."""
+    key, path = f"adilet:{IDS[0]}", f"/rus/docs/{IDS[0]}"
+    with db.transaction() as session:
+        watchlist.add(session, Watch(key, IDS[0], ("rus",), ()))
+    site.sequence(path, [Reply(REAL, delay_s=600)])
+    app = app_for(db)
+    asyncio.run(_defer(app, key))
+    cluster = Cluster(config_for(tmp_path, site, timeout_s=900), db_url)
+    worker = cluster.start("worker", "--concurrency", "1")
+    try:
+        wait_for("the page to be asked for", lambda: any(r.path == path for r in site.requests), 120)
+        worker.send_signal(signal.SIGTERM)
+        err = worker.communicate(timeout=120)[1]  # the page would take 600 s
+    except subprocess.TimeoutExpired:
+        pytest.fail("the worker still waits for the page after SIGTERM")
+    finally:
+        cluster.stop()
+    assert worker.returncode == 0, err
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM edition")).scalar() == 0  # nothing half-recorded…
+        waiting = conn.execute(text("SELECT status, args FROM procrastinate_jobs")).all()
+    assert [(status, args["key"]) for status, args in waiting] == [("todo", key)]  # …and the check waits
+
+
+async def _defer(app: procrastinate.App, key: str) -> None:
+    async with app.open_async():
+        await defer_checks(app, [(key, "rus")])

@@ -43,6 +43,9 @@ def watch_add(
     lang: str = typer.Option("rus", "--lang", help="Comma-separated languages: rus, kaz, eng."),
     tag: list[str] = typer.Option([], "--tag", help="A tag such as ngo or media; repeat or comma-separate."),
     title: str = typer.Option("", "--title", help="A title to show (English is fine)."),
+    backfill: bool = typer.Option(
+        False, "--backfill", help="Also record its past editions from adilet's /history (see `backfill`)."
+    ),
 ) -> None:
     """Add a document to the watch list (a key, or its adilet URL pasted from the browser)."""
     from storage import watchlist
@@ -58,6 +61,10 @@ def watch_add(
     with database().transaction() as session:
         watchlist.add(session, watch)
     console.print(f"Watching {key} ({', '.join(watch.languages)}).")
+    if backfill:
+        from tracker.cli.editions import run_backfill
+
+        run_backfill(key, watch.languages)
 
 
 @watch_app.command("list")

@@ -136,21 +136,32 @@ def enqueue(channel: str, db: Database, wants: Callable[[dict[str, Any]], bool])
             return {}
         marks = {sid: mark for sid, (mark, _) in deliveries.watermarks(session, channel).items()}
         low = min(marks.get(s.id, 0) for s in subs)  # type: ignore[arg-type]
-        top = events.latest_id(session)
-        new_events = [e for e in events.after(session, low) if e.id <= top]
+        top = events.published_id(session)
+        new_events = [e for e in events.after(session, low) if e.id <= top and wants(e.payload)]
         known = deliveries.known_events(session, channel, low)
         tags = {w.key: w.tags for w in watchlist.all_watches(session)}
+        audience = _audience(subs)
         pending = [
             (s.id, e.id)
-            for s in subs
             for e in new_events
+            for s in audience(e.document_key)
             if e.id > marks.get(s.id, 0)  # type: ignore[arg-type]
             and (s.id, e.id) not in known
-            and wants(e.payload)
             and matches(s, e.payload, tags)
         ]
         deliveries.add_pending(session, channel, pending)  # type: ignore[arg-type]
         return {s.id: top for s in subs}  # type: ignore[misc]
+
+
+def _audience(subs: list[Subscriber]) -> Callable[[str | None], list[Subscriber]]:
+    """Who may want an event of a document: those who follow it by key, and those who follow no list.
+    Matching then looks at these few instead of every subscriber for every event."""
+    followers: dict[str, list[Subscriber]] = defaultdict(list)
+    everyone = [s for s in subs if not s.documents]
+    for s in subs:
+        for key in s.documents:
+            followers[key].append(s)
+    return lambda key: everyone + followers.get(key or "", [])
 
 
 def backoff_s(attempts: int, policy: Policy, rng: random.Random, retry_after_s: float | None = None) -> float:

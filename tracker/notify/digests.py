@@ -179,7 +179,7 @@ def send_digests(
         if not chosen:
             return DigestSummary()
         low = min(marks[s.id][0] for s in chosen)  # type: ignore[index]
-        top = events.latest_id(session)
+        top = events.published_id(session)
         pending = [e for e in events.after(session, low) if e.id <= top]
         tags = {w.key: w.tags for w in watchlist.all_watches(session)}
     summary = DigestSummary()
