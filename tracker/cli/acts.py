@@ -10,7 +10,6 @@ from tracker.cli.formats import format_option, print_json, wants_json
 from tracker.errors import InputError
 from tracker.keys import check_tags, parse_key
 from tracker.model import Act, ActTarget
-from tracker.timeline import ACT_STATES
 
 
 def _when(target: ActTarget) -> str:
@@ -36,6 +35,7 @@ def acts_list(
 ) -> None:
     """Amending acts touching watched documents, newest first, with the documents and articles they touch."""
     from storage import acts, watchlist
+    from tracker.timeline import ACT_STATES
 
     as_json = wants_json(fmt)
     if state is not None and state not in ACT_STATES:
