@@ -5,8 +5,7 @@ from __future__ import annotations
 import typer
 from rich.text import Text
 
-from tracker.cli.app import app, console, database, parse_day
-from tracker.cli.formats import format_option, print_json, wants_json
+from tracker.cli.app import app, console, database, format_option, parse_day, print_json, wants_json
 from tracker.errors import InputError
 from tracker.keys import check_tags, parse_key
 from tracker.model import Act, ActTarget

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from tracker.errors import InputError
-from tracker.output import SafeConsole
+from tracker.output import Clock, SafeConsole, json_text
 
 if TYPE_CHECKING:  # the database and the configuration are imported by the commands that use them
     from storage.db import Database
@@ -101,3 +102,27 @@ def database() -> Database:
     db = Database(settings().database_url)
     db.init()
     return db
+
+
+TABLE_OR_JSON = ("table", "json")
+
+
+def format_option(*formats: str) -> Any:
+    """`--format`, the first of `formats` (default: table, json) being the default."""
+    formats = formats or TABLE_OR_JSON
+    return typer.Option(formats[0], "--format", help=f"{', '.join(formats[:-1])} or {formats[-1]}.")
+
+
+def wants_json(fmt: str, formats: tuple[str, ...] = TABLE_OR_JSON) -> bool:
+    """Checked before anything is read, so a wrong format is one line and changes nothing."""
+    if fmt not in formats:
+        raise InputError(f"unknown format {fmt!r}: use {', '.join(formats[:-1])} or {formats[-1]}")
+    return fmt == "json"
+
+
+def clock() -> Clock:
+    return Clock(settings().schedule.timezone)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json_text(data, clock()) + "\n")

@@ -14,14 +14,17 @@ from rich.text import Text
 
 from tracker.cli.app import (
     app,
+    clock,
     console,
     database,
     day_option,
     delivery_option,
+    format_option,
     interval_option,
+    print_json,
     settings,
+    wants_json,
 )
-from tracker.cli.formats import clock, format_option, print_json, wants_json
 from tracker.keys import parse_key
 
 PENDING_LIMIT = 100_000

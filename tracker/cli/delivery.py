@@ -10,8 +10,17 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.markup import escape
 
-from tracker.cli.app import app, console, database, day_option, settings
-from tracker.cli.formats import clock, format_option, print_json, wants_json
+from tracker.cli.app import (
+    app,
+    clock,
+    console,
+    database,
+    day_option,
+    format_option,
+    print_json,
+    settings,
+    wants_json,
+)
 from tracker.errors import InputError
 
 if TYPE_CHECKING:

@@ -8,9 +8,8 @@ from typing import Any
 import typer
 from rich.text import Text
 
-from tracker.cli.app import app, console, database, settings
+from tracker.cli.app import app, console, database, format_option, print_json, settings, wants_json
 from tracker.cli.editions import emit
-from tracker.cli.formats import format_option, print_json, wants_json
 from tracker.errors import InputError
 from tracker.model import DraftInfo, EditionInfo, Stage
 

@@ -11,8 +11,18 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from tracker.cli.app import app, console, database, day_option, parse_day, settings
-from tracker.cli.formats import clock, format_option, print_json, wants_json
+from tracker.cli.app import (
+    app,
+    clock,
+    console,
+    database,
+    day_option,
+    format_option,
+    parse_day,
+    print_json,
+    settings,
+    wants_json,
+)
 from tracker.errors import FetchError, InputError, NotFound, ParseError
 from tracker.keys import check_languages, check_tags, parse_key
 from tracker.model import Change, Document, EditionInfo

@@ -9,8 +9,7 @@ import typer
 from rich.markup import escape
 from rich.tree import Tree
 
-from tracker.cli.app import app, console, settings
-from tracker.cli.formats import format_option, print_json, wants_json
+from tracker.cli.app import app, console, format_option, print_json, settings, wants_json
 from tracker.errors import ParseError
 from tracker.keys import check_languages, key_from
 from tracker.model import Document, ParsedPage

@@ -8,8 +8,17 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.text import Text
 
-from tracker.cli.app import app, console, database, day_option, settings
-from tracker.cli.formats import clock, format_option, print_json, wants_json
+from tracker.cli.app import (
+    app,
+    clock,
+    console,
+    database,
+    day_option,
+    format_option,
+    print_json,
+    settings,
+    wants_json,
+)
 from tracker.errors import InputError
 from tracker.model import LANGUAGES
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tracker.cli.app import app, console, database, settings
-from tracker.cli.formats import format_option, print_json, wants_json
+from tracker.cli.app import app, console, database, format_option, print_json, settings, wants_json
 from tracker.keys import check_languages, check_tags, key_from, parse_key
 from tracker.model import Watch
 
