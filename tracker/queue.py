@@ -5,6 +5,8 @@
   with the same lock runs, so a document is never checked twice at once, by any worker. The same string
   is its queueing lock, so a document waits in the queue at most once.
 - A delivery round and the digests share the lock `deliver`: one at a time, as in the daemon.
+- Every hour the workers queue a clean-up (a periodic task, deferred once whichever worker gets there
+  first) that drops failed jobs older than FAILED_KEPT_HOURS.
 - A failed task is retried with backoff; a worker that dies (SIGKILL, lost machine) stops its heartbeat,
   and the scheduler hands its running jobs back to the queue for another worker.
 - One scheduler is active (a PostgreSQL advisory lock); standbys try to take over every tick. Two active
@@ -22,7 +24,7 @@ from typing import Any
 
 import procrastinate
 import psycopg
-from procrastinate import exceptions, jobs
+from procrastinate import builtin_tasks, exceptions, jobs
 from procrastinate.schema import SchemaManager
 
 from storage import queue as storage_queue
@@ -43,6 +45,8 @@ STALLED_HEARTBEATS = 3
 """A worker silent for this many heartbeats is taken for dead."""
 DEFER_BATCH = 1000
 RETRY = procrastinate.RetryStrategy(max_attempts=5, exponential_wait=2)
+FAILED_KEPT_HOURS = 14 * 24
+"""How long a failed job stays in the queue's table for `zanwatch status` and a look at its error."""
 
 tasks = procrastinate.Blueprint()
 
@@ -70,6 +74,16 @@ def deliver(context: procrastinate.JobContext) -> None:
 @tasks.task(name="digest", queue=DELIVERY, pass_context=True, retry=RETRY)
 def digest(context: procrastinate.JobContext, period: str) -> None:
     _work(context).send_digests(period)
+
+
+@tasks.periodic(cron="17 * * * *", periodic_id="hourly")
+@tasks.task(name="cleanup", queue=DELIVERY, pass_context=True, queueing_lock="cleanup")
+async def cleanup(context: procrastinate.JobContext, timestamp: int) -> None:
+    """Finished jobs that were kept (failed, cancelled, aborted) go once older than the retention period;
+    successful ones are deleted when they end."""
+    await builtin_tasks.remove_old_jobs(
+        context, max_hours=FAILED_KEPT_HOURS, remove_failed=True, remove_cancelled=True, remove_aborted=True
+    )
 
 
 def check_lock(key: str, language: str) -> str:

@@ -7,7 +7,9 @@ import logging
 import signal
 
 import typer
+from rich.table import Table
 
+from storage.db import Database
 from tracker.cli.app import app, console, database, delivery_option, interval_option, settings
 
 
@@ -31,7 +33,9 @@ def worker(
     require_postgresql(db)
     _logging()
     n = concurrency or cfg.queue.concurrency
-    console.print(f"Zan Watch worker: up to {n} jobs at once; SIGTERM or Ctrl-C stops it (fetches in flight are cancelled).")
+    console.print(
+        f"Zan Watch worker: up to {n} jobs at once; SIGTERM or Ctrl-C stops it (fetches in flight are cancelled)."
+    )
     run_worker(cfg, db, n)
     console.print("Stopped.")
 
@@ -60,3 +64,21 @@ def scheduler(
 
     asyncio.run(main())
     console.print("Stopped.")
+
+
+QUEUE_STATUSES = {"todo": "queued", "doing": "running", "failed": "failed"}
+
+
+def queue_state(db: Database) -> Table | str | None:
+    """For `zanwatch status` on PostgreSQL: the queue's jobs per task (None on SQLite, which has no queue)."""
+    if db.engine.dialect.name != "postgresql":
+        return None
+    from storage.queue import job_counts
+
+    counts = job_counts(db)
+    if not counts:
+        return "Queue: no job waiting, running or failed."
+    table = Table("queued task", *QUEUE_STATUSES.values())
+    for task, by_status in sorted(counts.items()):
+        table.add_row(task.removeprefix("zanwatch:"), *(str(by_status.get(s, 0)) for s in QUEUE_STATUSES))
+    return table
