@@ -33,9 +33,7 @@ def worker(
     require_postgresql(db)
     _logging()
     n = concurrency or cfg.queue.concurrency
-    console.print(
-        f"Zan Watch worker: up to {n} jobs at once; SIGTERM or Ctrl-C stops it (fetches in flight are cancelled)."
-    )
+    console.print(f"Zan Watch worker: up to {n} jobs at once; SIGTERM or Ctrl-C stops it within seconds.")
     run_worker(cfg, db, n)
     console.print("Stopped.")
 
