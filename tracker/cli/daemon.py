@@ -63,7 +63,8 @@ def _local(when: datetime | None, tz: ZoneInfo) -> str:
 
 @app.command()
 def status() -> None:
-    """Last check and outcome per source, failures in a row, degradation, pending deliveries, next runs."""
+    """Last check and outcome per source, failures in a row, degradation, pending deliveries, the queue
+    (PostgreSQL), next runs."""
     from tracker.cli.cluster import queue_state
     from tracker.schedule import next_runs
 
