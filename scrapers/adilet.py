@@ -12,11 +12,15 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 import lxml.html
 from lxml import etree
 
+from scrapers.sites import Fetched
+from scrapers.sites import PageFetcher as _Fetcher
+from scrapers.sites import Reply as _Response
+from scrapers.sites.adilet import api_url, document_url, edition_url
 from tracker.errors import FetchError, ParseError
 from tracker.model import ActRequisites, Block, DocumentStatus, ParsedPage
 from tracker.normalize import squash
@@ -55,9 +59,8 @@ BLOCK_TAGS = frozenset(
 )
 SKIP_TAGS = frozenset(("script", "style", "noscript", "img"))
 _STRING = etree.XPath("string()")
-_FIRST_SLOGAN = etree.XPath(
-    "(descendant-or-self::*[@class and contains(concat(' ', normalize-space(@class), ' '), ' slogan ')])[1]"
-)
+_CLASS_SEPARATORS = re.compile("[ \t\r\n]+")
+"""What XPath's `normalize-space` splits a class attribute on (`str.split` would also split on NBSP)."""
 _STATUS_BADGES = etree.XPath(
     "descendant-or-self::*[@class and contains(concat(' ', normalize-space(@class), ' '), ' status ')]"
 )
@@ -75,53 +78,6 @@ class HistoryEntry:
     act_number: str | None = None
     act_date: date | None = None
     url: str | None = None
-
-
-@dataclass
-class Fetched:
-    """One adilet answer, gated. `suspect` says why it must not become an edition; `page` is then None."""
-
-    url: str
-    status: int
-    body: bytes
-    etag: str | None
-    last_modified: str | None
-    not_modified: bool
-    suspect: str | None
-    page: ParsedPage | None
-
-
-class _Response(Protocol):
-    url: str
-    status: int
-    body: bytes
-    etag: str | None
-    last_modified: str | None
-    not_modified: bool
-
-
-class _Fetcher(Protocol):
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> _Response: ...
-
-
-def document_url(base: str, ident: str, lang: str) -> str:
-    return f"{base.rstrip('/')}/{lang}/docs/{ident}"
-
-
-def edition_url(base: str, ident: str, lang: str, on: date) -> str:
-    return f"{document_url(base, ident, lang)}/{on:%d.%m.%Y}"
-
-
-def history_url(base: str, ident: str, lang: str) -> str:
-    return f"{document_url(base, ident, lang)}/history"
-
-
-def info_url(base: str, ident: str, lang: str) -> str:
-    return f"{document_url(base, ident, lang)}/info"
-
-
-def api_url(api_base: str, ident: str, lang: str) -> str:
-    return f"{api_base.rstrip('/')}/api/documents/by-ngr/{ident}?language={lang}"
 
 
 def decode_body(body: bytes | str) -> str:
@@ -164,6 +120,16 @@ def _html(body: bytes | str) -> Any:
 def _text(element: Any) -> str:
     """All text inside an element, what `lxml.html`'s `text_content()` gives."""
     return str(_STRING(element))
+
+
+def _first_of_class(root: Any, name: str) -> Any:
+    """The first element in document order with the class `name`. The slogan heads the page: the walk
+    stops there, where an XPath for the first one evaluates every element of the page."""
+    for element in root.iter(etree.Element):
+        css = element.get("class")
+        if css and name in _CLASS_SEPARATORS.split(css):
+            return element
+    return None
 
 
 def suspect_reason(body: bytes, previous_size: int | None = None) -> str | None:
@@ -242,12 +208,18 @@ class _BodyWalker:
             if href:
                 (self._links if self._mode is not None else self._next_links).append(href)
             mode = "link"
-        if tag in BLOCK_TAGS:
-            self.close()
+        if tag not in BLOCK_TAGS:
+            self.walk(element, mode, top)
+            return
+        self.close()
+        if len(element) or mode == "note" or mode == "pending":
             self.walk(element, mode if mode != "link" else "text", top=False)
             self.close()
-        else:
-            self.walk(element, mode, top)
+            return
+        text = element.text  # a paragraph of plain text, most of a page: what the walk would do, without it
+        if text and not text.isspace():
+            self._add("text", squash(text), self._next_anchor, self._next_links)
+            self._next_anchor, self._next_links = None, []
 
     def _piece(self, mode: str, text: str) -> None:
         if text.isspace():
@@ -275,21 +247,21 @@ class _BodyWalker:
 
     def close(self) -> None:
         """Ends the open block, if any; between blocks the parts and this block's links stay empty."""
-        kind = self._mode
-        if kind is None:
+        if self._mode is None:
             return
-        text = squash("".join(self._parts))
+        self._add(self._mode, squash("".join(self._parts)), self._anchor, self._links)
+        self._mode = None
+        self._parts = []
+        self._links = []
+        self._anchor = None
+
+    def _add(self, kind: str, text: str, anchor: str | None, links: list[str]) -> None:
         if kind == "note" and not FOOTNOTE_START.match(text):
             kind = "text"  # e.g. «1) Исключен Законом …» is styled as a note but is the law's text
         elif kind == "text" and FOOTNOTE_START.match(text):
             kind = "note"  # old-style footnotes are plain italic paragraphs: `<p><i>Сноска. …</i></p>`
         if text and (len(text) > _LONGEST_CONTENTS or text.lower() not in TABLE_OF_CONTENTS):
-            links = tuple(self._links) if kind != "text" else ()
-            self.blocks.append(Block(text, kind, self._anchor, links))
-        self._mode = None
-        self._parts = []
-        self._links = []
-        self._anchor = None
+            self.blocks.append(Block(text, kind, anchor, tuple(links) if kind != "text" else ()))
 
 
 def body_blocks(root: Any) -> list[Block]:
@@ -311,8 +283,8 @@ def document_status(code: str, label: str) -> DocumentStatus:
 def parse_page(body: bytes | str, language: str) -> ParsedPage:
     """A classic document page → title, status (and the badge's words), requisites and body blocks."""
     doc = _html(body)
-    slogan = _FIRST_SLOGAN(doc)
-    head = slogan[0] if slogan else doc
+    slogan = _first_of_class(doc, "slogan")
+    head = doc if slogan is None else slogan
     h1 = head.find(".//h1")
     if h1 is not None and _text(h1).strip():
         title = squash(_text(h1))
@@ -324,7 +296,7 @@ def parse_page(body: bytes | str, language: str) -> ParsedPage:
         if codes:
             code, label = codes[0], squash(_text(badge))
             break
-    requisites = head.find("p") if slogan else None
+    requisites = head.find("p") if slogan is not None else None
     article = doc.find(".//article")
     if article is None:
         raise ParseError("no <article> element: not a classic adilet document page")
@@ -441,8 +413,9 @@ def _history_row(cells: list[Any], roles: dict[str, int]) -> HistoryEntry | None
     act_ids = [
         m.group(1) for href in links if not _EDITION_LINK.search(href) and (m := DOC_LINK.search(href))
     ]
-    number = ACT_NUMBER.search(act)
-    act_dates = dates_in(act)
+    requisites = " ".join(t for t in (act, cell("form"), cell("info")) if t)
+    number = ACT_NUMBER.search(requisites)
+    act_dates = dates_in(requisites)
     status = cell("status") if roles else (texts[-1] if len(texts) > 2 else "")
     return HistoryEntry(
         edition=date(year, month, day),

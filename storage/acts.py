@@ -102,6 +102,49 @@ def record(
     return outcome
 
 
+def backdate(
+    session: Session,
+    key: str,
+    language: str,
+    found: Iterable[Mention],
+    *,
+    seen_on: date,
+    urls: Mapping[str, str] | None = None,
+) -> None:
+    """A past edition's mentions, recorded after newer ones (a backfill): acts and targets it names are
+    created if missing, and the day a change was first seen announced or in force moves back to `seen_on`.
+    States stay as the newer editions set them; a pending change no newer edition names was superseded."""
+    for mention in found:
+        a = mention.amendment
+        row = _act_row(session, a, (urls or {}).get(a.act_id or ""))
+        assert row.id is not None
+        target = session.exec(
+            select(m.ActTarget).where(
+                m.ActTarget.act_id == row.id, m.ActTarget.document_key == key, m.ActTarget.eid == mention.eid
+            )
+        ).first()
+        if target is None:
+            when = in_force(a, row.published, row.info_note)
+            target = m.ActTarget(
+                act_id=row.id,
+                document_key=key,
+                language=language,
+                eid=mention.eid,
+                kind=mention.kind,
+                state="superseded" if mention.pending else "in_force",
+                text=a.text,
+                in_force=a.in_force,
+                effective=when.effective,
+                effective_note=when.reason,
+            )
+        if mention.pending:
+            target.announced_on = min(d for d in (target.announced_on, seen_on) if d)
+        elif target.state == "in_force":
+            target.in_force_on = min(d for d in (target.in_force_on, seen_on) if d)
+        session.add(target)
+    session.flush()
+
+
 def _act_row(session: Session, a: Amendment, url: str | None) -> m.Act:
     """The act's row, found by adilet id, or by number and date; created on first sight."""
     k = act_key(a)

@@ -11,13 +11,14 @@ import bisect
 import hashlib
 import json
 import zlib
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
 from storage import models as m
-from tracker.errors import NotFound
+from tracker.errors import Conflict, NotFound
 from tracker.model import Amendment, Change, Document, DocumentStatus, EditionInfo, Provision
 from tracker.normalize import digest
 
@@ -78,6 +79,20 @@ def last_good_snapshot(session: Session, key: str, language: str) -> m.Snapshot 
     ).first()
 
 
+def kept_page(session: Session, key: str, language: str, url: str) -> m.Snapshot | None:
+    """The dated edition page a backfill kept from this address, if it did."""
+    return session.exec(
+        select(m.Snapshot)
+        .where(
+            m.Snapshot.document_key == key,
+            m.Snapshot.language == language,
+            m.Snapshot.url == url,
+            m.Snapshot.outcome == "dated",
+        )
+        .order_by(col(m.Snapshot.id).desc())
+    ).first()
+
+
 def snapshot_body(session: Session, snapshot: m.Snapshot) -> bytes:
     if snapshot.blob_digest is None:
         return b""
@@ -109,6 +124,37 @@ def content_hash(doc: Document) -> str:
     return digest("\x1e".join(parts))
 
 
+@dataclass(frozen=True)
+class Placement:
+    """One edition of a chain being written, as plain values: a new edition (`edition_id` None) or a stored
+    one at a new place. `changes` are against the edition placed before it; None keeps the stored ones
+    (a stored edition whose predecessor did not change) or writes none (a first edition). `acts` are the
+    amending acts adilet's `/history` names for this edition."""
+
+    doc: Document
+    edition_id: int | None = None
+    edition_date: date | None = None
+    origin: str = "fetch"
+    snapshot_id: int | None = None
+    acts: tuple[str, ...] = ()
+    changes: list[Change] | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A stored edition as a backfill merges into it: its place, content and the page it came from."""
+
+    info: EditionInfo
+    content_hash: str
+    snapshot_id: int | None
+    acts: tuple[str, ...]
+
+    @property
+    def day(self) -> date:
+        """adilet's date of the edition, else the day Zan Watch fetched it."""
+        return self.info.edition_date or self.info.fetched_at.date()
+
+
 def save_edition(
     session: Session,
     key: str,
@@ -120,35 +166,111 @@ def save_edition(
     snapshot_id: int | None = None,
 ) -> int | None:
     """Record `doc` as the next edition and return its id, or None when its content is unchanged."""
-    h = content_hash(doc)
     latest = _latest_row(session, key, language)
-    if latest is not None and latest.content_hash == h:
+    if latest is not None and latest.content_hash == content_hash(doc):
         return None
-    seq = latest.seq + 1 if latest else 1
-    meta = {
-        "status_label": doc.status_label,
-        "amendments": [a.to_dict() for a in doc.amendments],
-        "scheduled": [a.to_dict() for a in doc.scheduled],
-    }
-    edition = m.Edition(
-        document_key=key,
-        language=language,
-        seq=seq,
-        edition_date=edition_date,
-        content_hash=h,
-        title=doc.title,
-        status=doc.status,
-        requisites=doc.requisites,
-        origin=origin,
-        snapshot_id=snapshot_id,
-        meta=json.dumps(meta, ensure_ascii=False),
+    placement = Placement(doc, edition_date=edition_date, origin=origin, snapshot_id=snapshot_id)
+    return write_chain(session, key, language, latest.seq + 1 if latest else 1, [placement])[0]
+
+
+def write_chain(
+    session: Session, key: str, language: str, start: int, placements: list[Placement]
+) -> list[int]:
+    """Write editions `start`, `start + 1`, … in the order given, and return their ids. Every stored edition
+    from `start` on must be among `placements` (an older edition slots in before newer ones this way); the
+    provisions' validity ranges from `start` on are rewritten, those before it are kept. Raises Conflict
+    when the chain changed since the caller read it (another check wrote an edition meanwhile)."""
+    tail = list(
+        session.exec(
+            select(m.Edition)
+            .where(m.Edition.document_key == key, m.Edition.language == language, m.Edition.seq >= start)
+            .order_by(col(m.Edition.seq))
+        )
     )
+    if {r.id for r in tail} != {p.edition_id for p in placements if p.edition_id is not None}:
+        raise Conflict(f"{key} ({language}) got a new edition while this one was prepared; run it again")
+    pv = m.ProvisionVersion
+    mine = (col(pv.document_key) == key) & (col(pv.language) == language)
+    if tail:
+        session.execute(delete(pv).where(mine, col(pv.first_seq) >= start))
+        session.execute(update(pv).where(mine, col(pv.end_seq) >= start).values(end_seq=None))
+        for row in tail:  # out of the way of the unique (document, language, seq) while renumbering
+            row.seq = -row.seq
+            session.add(row)
+        session.flush()
+    before = session.exec(
+        select(m.Edition.id).where(
+            m.Edition.document_key == key, m.Edition.language == language, m.Edition.seq == start - 1
+        )
+    ).first()
+    unwritten = {r.id for r in tail if r.id is not None}
+    ids: list[int] = []
+    for seq, p in enumerate(placements, start):
+        edition = _place(session, key, language, seq, p)
+        assert edition.id is not None
+        unwritten.discard(edition.id)
+        _write_provisions(session, key, language, seq, p.doc.provisions)
+        if p.changes is not None:
+            _drop_changes(session, edition.id)
+            save_changes(session, key, language, before, edition.id, p.changes)
+        _record_amendments(session, key, language, edition.id, p.doc, later=unwritten)
+        ids.append(edition.id)
+        before = edition.id
+    return ids
+
+
+def _place(session: Session, key: str, language: str, seq: int, p: Placement) -> m.Edition:
+    """The edition row at `seq`: a stored one moved there, or a new one."""
+    if p.edition_id is not None:
+        edition = session.get(m.Edition, p.edition_id)
+        assert edition is not None
+        meta = json.loads(edition.meta)
+        acts = [*meta.get("acts", []), *(a for a in p.acts if a not in meta.get("acts", []))]
+        edition.seq, edition.edition_date = seq, p.edition_date or edition.edition_date
+        edition.meta = json.dumps({**meta, "acts": acts}, ensure_ascii=False) if acts else edition.meta
+    else:
+        doc = p.doc
+        meta = {
+            "status_label": doc.status_label,
+            "amendments": [a.to_dict() for a in doc.amendments],
+            "scheduled": [a.to_dict() for a in doc.scheduled],
+            **({"acts": list(p.acts)} if p.acts else {}),
+        }
+        edition = m.Edition(
+            document_key=key,
+            language=language,
+            seq=seq,
+            edition_date=p.edition_date,
+            content_hash=content_hash(doc),
+            title=doc.title,
+            status=doc.status,
+            requisites=doc.requisites,
+            origin=p.origin,
+            snapshot_id=p.snapshot_id,
+            meta=json.dumps(meta, ensure_ascii=False),
+        )
     session.add(edition)
     session.flush()
-    assert edition.id is not None
-    _write_provisions(session, key, language, seq, doc.provisions)
-    _record_amendments(session, key, language, edition.id, doc)
-    return edition.id
+    return edition
+
+
+def _drop_changes(session: Session, edition_id: int) -> None:
+    """Forget an edition's stored changes and their flags: its predecessor is another edition now."""
+    changes = select(m.Change.id).where(col(m.Change.to_edition_id) == edition_id)
+    session.execute(delete(m.Flag).where(col(m.Flag.change_id).in_(changes)))
+    session.execute(delete(m.Change).where(col(m.Change.to_edition_id) == edition_id))
+
+
+def chain(session: Session, key: str, language: str) -> list[Link]:
+    """The stored editions, oldest first, with what a backfill needs to merge adilet's editions into them."""
+    rows = session.exec(
+        select(m.Edition)
+        .where(m.Edition.document_key == key, m.Edition.language == language)
+        .order_by(col(m.Edition.seq))
+    )
+    return [
+        Link(_info(r), r.content_hash, r.snapshot_id, tuple(json.loads(r.meta).get("acts", []))) for r in rows
+    ]
 
 
 def _same(row: m.ProvisionVersion, p: Provision, text_digest: str, amendments: str) -> bool:
@@ -275,39 +397,44 @@ def _store_texts(session: Session, texts: dict[str, str]) -> None:
     session.flush()
 
 
-def _record_amendments(session: Session, key: str, language: str, edition_id: int, doc: Document) -> None:
-    seen = set(
-        session.exec(
-            select(m.Amendment.eid, m.Amendment.digest).where(
-                m.Amendment.document_key == key, m.Amendment.language == language
-            )
+def _record_amendments(
+    session: Session, key: str, language: str, edition_id: int, doc: Document, *, later: set[int]
+) -> None:
+    """Each footnote and notice once per provision, pointing at the first edition that has it; one first
+    seen in an edition now placed after this one (`later`) moves here."""
+    rows = {
+        (r.eid, r.digest): r
+        for r in session.exec(
+            select(m.Amendment).where(m.Amendment.document_key == key, m.Amendment.language == language)
         )
-    )
+    }
     pairs = [(p.eid, a) for p in doc.provisions for a in p.amendments]
     attached = {a for _, a in pairs}
     pairs += [("", a) for a in doc.amendments + doc.scheduled if a not in attached]
     for eid, a in pairs:
         d = digest(a.text)
-        if (eid, d) in seen:
+        row = rows.get((eid, d))
+        if row is not None:
+            if row.first_edition_id in later:
+                row.first_edition_id = edition_id
+                session.add(row)
             continue
-        seen.add((eid, d))
-        session.add(
-            m.Amendment(
-                document_key=key,
-                language=language,
-                eid=eid,
-                digest=d,
-                kind=a.kind,
-                scheduled=a.scheduled,
-                text=a.text,
-                act_id=a.act_id,
-                act_number=a.act_number,
-                act_date=a.act_date,
-                in_force=a.in_force,
-                effective=a.effective,
-                first_edition_id=edition_id,
-            )
+        rows[(eid, d)] = row = m.Amendment(
+            document_key=key,
+            language=language,
+            eid=eid,
+            digest=d,
+            kind=a.kind,
+            scheduled=a.scheduled,
+            text=a.text,
+            act_id=a.act_id,
+            act_number=a.act_number,
+            act_date=a.act_date,
+            in_force=a.in_force,
+            effective=a.effective,
+            first_edition_id=edition_id,
         )
+        session.add(row)
     session.flush()
 
 
@@ -347,7 +474,8 @@ def latest_edition(session: Session, key: str, language: str) -> EditionInfo | N
 
 
 def list_editions(session: Session, key: str, language: str) -> list[EditionInfo]:
-    """Every edition, oldest first, with the amending acts first seen in it and its number of changes."""
+    """Every edition, oldest first, with its number of changes and its amending acts: those adilet's
+    `/history` names for it, else those whose footnotes first appear in it."""
     rows = list(
         session.exec(
             select(m.Edition)
@@ -371,31 +499,50 @@ def list_editions(session: Session, key: str, language: str) -> list[EditionInfo
     ):
         if number not in acts.setdefault(edition_id, []):
             acts[edition_id].append(number)
-    return [_info(r, tuple(acts.get(r.id, ())), counts.get(r.id, 0)) for r in rows]  # type: ignore[arg-type]
+    return [
+        _info(r, tuple(json.loads(r.meta).get("acts") or acts.get(r.id, ())), counts.get(r.id, 0))  # type: ignore[arg-type]
+        for r in rows
+    ]
 
 
 def find_edition(
-    session: Session, key: str, language: str, *, seq: int | None = None, on: date | None = None
+    session: Session,
+    key: str,
+    language: str,
+    *,
+    seq: int | None = None,
+    on: date | None = None,
+    recorded: bool = False,
 ) -> EditionInfo:
-    """The edition with a sequence number, the one in force on a date, or the latest."""
+    """The edition with a sequence number, the one in force on a date (the last edition dated by adilet on
+    or before it, the fetch day standing in where adilet gave no date; editions are ordered by those dates),
+    with `recorded` the latest Zan Watch had recorded by the end of that day (UTC), or the latest."""
     query = select(m.Edition).where(m.Edition.document_key == key, m.Edition.language == language)
     if seq is not None:
         query = query.where(m.Edition.seq == seq)
     elif on is not None:
         end = datetime.combine(on, datetime.max.time(), tzinfo=UTC)
+        fetched = col(m.Edition.fetched_at) <= end
         query = query.where(
-            or_(
-                col(m.Edition.edition_date) <= on,
-                (col(m.Edition.edition_date).is_(None)) & (col(m.Edition.fetched_at) <= end),
-            )
+            fetched
+            if recorded
+            else or_(col(m.Edition.edition_date) <= on, col(m.Edition.edition_date).is_(None) & fetched)
         )
     row = session.exec(query.order_by(col(m.Edition.seq).desc())).first()
     if row is None:
-        what = f"edition {seq}" if seq is not None else f"an edition on {on}" if on else "an edition"
-        raise NotFound(
-            f"{key} ({language}) has no {what}: run `zanwatch check {key}` or see `zanwatch history`"
-        )
-    return _info(row)
+        if seq is not None:
+            what = f"edition {seq}: see `zanwatch history {key}`"
+        elif on is not None and recorded:
+            what = f"edition recorded by {on:%d.%m.%Y}: see `zanwatch history {key}`"
+        elif on is not None:
+            what = (
+                f"edition in force on {on:%d.%m.%Y} recorded: `zanwatch backfill {key}` records its "
+                "earlier editions from adilet"
+            )
+        else:
+            what = f"edition yet: run `zanwatch check {key}`"
+        raise NotFound(f"{key} ({language}) has no {what}")
+    return _info(row, tuple(json.loads(row.meta).get("acts", ())))
 
 
 def load_document(session: Session, edition: EditionInfo) -> Document:

@@ -12,14 +12,24 @@ import dataclasses
 import os
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, ConfigDict, Field, Strict, TypeAdapter, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    TypeAdapter,
+    ValidationError,
+    WrapValidator,
+    model_validator,
+)
 from pydantic.dataclasses import dataclass
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from scrapers.sites import ACTS, HttpUrl, Site, registered, site_class
 from tracker.errors import ConfigError, InputError
 from tracker.keys import check_languages, check_tags, parse_key
 from tracker.model import Watch
@@ -54,14 +64,6 @@ def _cron(expr: str) -> None:
     CronTrigger.from_crontab(expr)
 
 
-def _http_url(url: str) -> None:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{url!r} is not an http(s) URL")
-
-
 def _database_url(url: str) -> None:
     try:
         make_url(url)
@@ -76,7 +78,6 @@ Count = Annotated[int, Strict(), Field(ge=0)]
 Positive = Annotated[int, Strict(), Field(ge=1)]
 Text = Annotated[str, Strict(), Field(min_length=1)]
 Flag = Annotated[bool, Strict()]
-HttpUrl = Annotated[str, Strict(), _checked(_http_url)]
 Zone = Annotated[str, Strict(), _checked(_zone)]
 Cron = Annotated[str, Strict(), _checked(_cron)]
 DatabaseUrl = Annotated[str, Strict(), _checked(_database_url)]
@@ -242,11 +243,78 @@ class Queue:
     heartbeat_seconds: Seconds = 10.0
 
 
-@dataclass(frozen=True, config=STRICT)
-class Sources:
-    adilet_base_url: HttpUrl = "https://old.adilet.zan.kz"
-    adilet_api_url: HttpUrl = "https://adilet.zan.kz"
-    parliament_url: HttpUrl = "https://mazhilis.parlam.kz"
+_TABLES: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def _table_of(config: type[Any]) -> TypeAdapter[Any]:
+    if config not in _TABLES:
+        _TABLES[config] = TypeAdapter(config)
+    return _TABLES[config]
+
+
+def _site_tables(value: Any, handler: Any) -> dict[str, Any]:
+    """`[sources.<name>]`: each table checked by its registered site's own model (a site left out gets its
+    defaults); a problem is reported at its place in the file, e.g. `sources.adilet.base_url`."""
+    tables: dict[str, Any] = handler(value)
+    sites = registered()
+    for name, table in tables.items():
+        if name not in sites:
+            problem = ValueError(f"unknown site {name!r}: use one of {', '.join(sites)}")
+            error = {"type": "value_error", "loc": (name,), "input": table, "ctx": {"error": problem}}
+            raise ValidationError.from_exception_data("sources", [error])  # type: ignore[list-item]
+    checked = {}
+    for name, site in sites.items():
+        table = tables.get(name, {})
+        try:
+            valid = isinstance(table, site.Config)
+            checked[name] = table if valid else _table_of(site.Config).validate_python(table)
+        except ValidationError as exc:
+            errors = [{**e, "loc": (name, *e["loc"])} for e in exc.errors()]  # type: ignore[typeddict-item]
+            raise ValidationError.from_exception_data(exc.title, errors) from None  # type: ignore[arg-type]
+    return checked
+
+
+Sources = Annotated[dict[str, Any], WrapValidator(_site_tables)]
+"""The validated table of every registered site, by name (`Settings.site` builds the site from it)."""
+
+
+def site_tables(**tables: dict[str, Any]) -> dict[str, Any]:
+    """Validated `[sources.<name>]` tables as a file would give them, e.g.
+    `site_tables(adilet={"base_url": replay.url})` (the demo and tests point a site at a local replay)."""
+    return _SOURCES.validate_python(tables)
+
+
+_SOURCES: TypeAdapter[dict[str, Any]] = TypeAdapter(Sources)
+_LEGACY = {
+    "public_url": "adilet.public_url",
+    "sources.adilet_base_url": "adilet.base_url",
+    "sources.adilet_api_url": "adilet.api_url",
+    "sources.parliament_url": "mazhilis.base_url",
+}
+"""Keys of earlier files and the site table they now belong to; a file may still use them."""
+
+
+Place = tuple[int | str, ...]
+
+
+def _upgrade(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[Place, Place]]:
+    """Move the keys of earlier files into their site's table (a key given in the table itself wins);
+    also say where each moved key was, so that a problem with it names the key the file has."""
+    data = dict(raw)
+    sources = data.get("sources", {})
+    if not isinstance(sources, dict):
+        return data, {}
+    sources = dict(sources)
+    moved: dict[Place, Place] = {}
+    for old, new in _LEGACY.items():
+        section, _, key = old.rpartition(".")
+        holder = sources if section else data
+        site, _, field = new.partition(".")
+        table = sources.get(site, {})
+        if key in holder and isinstance(table, dict):
+            sources[site] = {field: holder.pop(key), **table}
+            moved[("sources", site, field)] = tuple(old.split("."))
+    return {**data, "sources": sources}, moved
 
 
 @dataclass(frozen=True, config=STRICT)
@@ -259,6 +327,9 @@ class DatabaseSection:
     url: DatabaseUrl | None = None
 
 
+S = TypeVar("S", bound=Site[Any])
+
+
 @dataclass(frozen=True, config=STRICT)
 class Settings:
     """The whole file, one field per section, plus where it came from and the database actually used."""
@@ -266,8 +337,7 @@ class Settings:
     path: Path = DEFAULT_CONFIG
     database: DatabaseSection = dataclasses.field(default_factory=DatabaseSection)
     database_url: DatabaseUrl = "sqlite://"
-    public_url: HttpUrl = "https://adilet.zan.kz"
-    sources: Sources = dataclasses.field(default_factory=Sources)
+    sources: Sources = Field(default_factory=dict, validate_default=True)
     politeness: Politeness = dataclasses.field(default_factory=Politeness)
     schedule: Schedule = dataclasses.field(default_factory=Schedule)
     rules: Rules = dataclasses.field(default_factory=Rules)
@@ -279,6 +349,20 @@ class Settings:
     timeline: Timeline = dataclasses.field(default_factory=Timeline)
     queue: Queue = dataclasses.field(default_factory=Queue)
     watch: tuple[WatchEntry, ...] = ()
+
+    def site(self, kind: type[S]) -> S:
+        """The site `kind` with its `[sources.<name>]` table."""
+        return kind(self.sources[kind.name])
+
+    def site_for(self, key: str) -> tuple[Site[Any], str]:
+        """The site of a key `SOURCE:ID` and the id."""
+        source, ident = parse_key(key)
+        return self.site(site_class(source)), ident
+
+    @property
+    def public_url(self) -> str:
+        """Where readers of amending acts are sent (`[sources.adilet] public_url`)."""
+        return str(self.sources[ACTS].public_url)
 
 
 _NOT_IN_FILE = ("path", "database_url")  # filled in by load(), never read from the file
@@ -320,10 +404,13 @@ def _problem(error: Any) -> str:
 
 def validate(data: dict[str, Any], path: Path) -> Settings:
     """Build Settings from a parsed file; the first problem becomes one ConfigError naming the key."""
+    data, moved = _upgrade(data)
     try:
         return _SETTINGS.validate_python(data)
     except ValidationError as exc:
-        raise ConfigError(f"{path}: {_problem(exc.errors()[0])}") from None
+        error = exc.errors()[0]
+        place = tuple(error["loc"])
+        raise ConfigError(f"{path}: {_problem({**error, 'loc': moved.get(place, place)})}") from None
 
 
 def load(path: str | Path | None = None, database_url: str | None = None) -> Settings:

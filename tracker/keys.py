@@ -1,10 +1,12 @@
 """Validation of what identifies a watched document: its key `<source>:<id>` (e.g. `adilet:Z010000142_`,
-the trailing underscore is part of the id), its languages and its tags."""
+the trailing underscore is part of the id; each registered site in `scrapers.sites` says what its ids look
+like), its languages and its tags."""
 
 from __future__ import annotations
 
 import re
 
+from scrapers.sites import key_from_url, registered
 from tracker.errors import InputError
 from tracker.model import LANGUAGES
 
@@ -21,33 +23,25 @@ TAGS = (  # the tags of the bundled watch list; any other label is welcome too
     "privacy",
 )
 
-ID_PATTERNS = {
-    "adilet": re.compile(r"^[A-Z][A-Z0-9]{9,10}_?$"),
-    "legalacts": re.compile(r"^[0-9]{1,12}$"),
-    "mazhilis": re.compile(r"^[0-9]{1,12}$"),
-    "file": re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$"),
-}
-
-
-_ADILET_URL = re.compile(r"^https?://(?:old\.)?adilet\.zan\.kz/(?:rus|kaz|eng)/docs/([A-Za-z0-9_]+)/?(?:[?#].*)?$")
-
 
 def key_from(text: str) -> str:
-    """A key as typed, or the key of a pasted adilet URL (https://adilet.zan.kz/rus/docs/Z010000142_)."""
-    found = _ADILET_URL.match(text.strip())
-    return f"adilet:{found.group(1)}" if found else text
+    """A key as typed, or the key of a pasted document address (https://adilet.zan.kz/rus/docs/Z010000142_)."""
+    return key_from_url(text) or text
 
 
 def parse_key(key: str) -> tuple[str, str]:
-    """Split and validate a key; raise InputError naming what is wrong."""
+    """Split and validate a key against its site's id pattern; raise InputError naming what is wrong."""
     source, sep, ident = key.partition(":")
     if not sep:
         raise InputError(f"invalid key {key!r}: expected SOURCE:ID, e.g. adilet:Z010000142_")
-    if source not in ID_PATTERNS:
-        raise InputError(f"unknown source {source!r} in {key!r}: use one of {', '.join(ID_PATTERNS)}")
-    if not ID_PATTERNS[source].match(ident):
-        hint = " (adilet ids look like Z010000142_ or K1400000226)" if source == "adilet" else ""
-        raise InputError(f"invalid {source} id {ident!r} in {key!r}{hint}")
+    sites = registered()
+    if source not in sites:
+        raise InputError(f"unknown source {source!r} in {key!r}: use one of {', '.join(sites)}")
+    site = sites[source]
+    if not site.id_pattern.match(ident):
+        raise InputError(
+            f"invalid {source} id {ident!r} in {key!r} ({source} ids look like {site.id_example})"
+        )
     return source, ident
 
 

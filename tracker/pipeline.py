@@ -14,25 +14,16 @@ from typing import Any
 
 from sqlmodel import Session
 
-from scrapers.adilet import (
-    AdiletSource,
-    act_requisites,
-    document_url,
-    history_url,
-    info_url,
-    parse_api,
-    parse_history,
-    parse_page,
-)
 from scrapers.files import parse_body
 from scrapers.http import Fetcher
+from scrapers.sites import Site
+from scrapers.sites.adilet import AdiletSite
 from storage import acts, editions, health, throttle, watchlist
 from storage.db import Database
 from tracker import structure
 from tracker.config import Settings
 from tracker.diff import diff_documents
-from tracker.errors import FetchError, InputError, NotFound, ParseError
-from tracker.keys import parse_key
+from tracker.errors import FetchError, InputError, NotFound
 from tracker.model import ActRequisites, Amendment, Document, ParsedPage
 from tracker.notify import events
 from tracker.render.json import change_to_dict
@@ -101,7 +92,7 @@ class Recorder:
             seen_on=seen_on or today,
             urls={i: self.act_url(i, language) for i in _act_ids(doc)},
         )
-        tags = _tags(session, key)
+        tags = tags_of(session, key)
         document = self._document(key, language, doc.title, tags)
         if notify:
             self._announce(session, document, timeline, today)
@@ -177,7 +168,7 @@ class Recorder:
         """`amendment.in_force_soon` as days pass, even when the page itself did not change."""
         latest = editions.latest_edition(session, key, language)
         if latest is not None:
-            document = self._document(key, language, latest.title, _tags(session, key))
+            document = self._document(key, language, latest.title, tags_of(session, key))
             self._warn(session, document, self.today(), [])
 
     def _warn(self, session: Session, document: dict[str, Any], today: date, fresh: list[int]) -> None:
@@ -190,15 +181,16 @@ class Recorder:
             )
 
     def act_url(self, ident: str, language: str) -> str:
-        return document_url(self.settings.public_url, ident, language)
+        """Amending acts are published on adilet, whatever site the document citing them is from."""
+        return self.settings.site(AdiletSite).public_url(ident, language)
 
     def url(self, key: str, language: str) -> str | None:
-        source, ident = parse_key(key)
-        return document_url(self.settings.public_url, ident, language) if source == "adilet" else None
+        site, ident = self.settings.site_for(key)
+        return site.public_url(ident, language)
 
 
 class Checker:
-    """Checks adilet documents on the watch list through the shared, polite fetcher."""
+    """Checks watched documents of the sites followed by `check`, through the shared, polite fetcher."""
 
     def __init__(
         self,
@@ -211,21 +203,16 @@ class Checker:
         self.settings = settings
         self.db = db
         self.fetcher = fetcher or polite_fetcher(settings, db)
-        sources = settings.sources
-        self.adilet = AdiletSource(self.fetcher, sources.adilet_base_url, sources.adilet_api_url)
         self.recorder = Recorder(settings, rules)
 
     def check(self, key: str, language: str) -> CheckResult:
-        source, ident = parse_key(key)
-        if source != "adilet":
-            raise InputError(
-                f"{key}: only adilet documents are fetched by `check`; drafts are followed by `run`"
-            )
+        site, ident = self.settings.site_for(key)
         with self.db.transaction() as session:
             last = editions.last_good_snapshot(session, key, language)
             size = len(editions.snapshot_body(session, last)) if last else None
         try:
-            fetched = self.adilet.fetch_text(
+            fetched = site.fetch(
+                self.fetcher,
                 ident,
                 language,
                 etag=last.etag if last else None,
@@ -245,7 +232,7 @@ class Checker:
         doc = structure.build(fetched.page)
         with self.db.transaction() as session:
             changed = editions.latest_content_hash(session, key, language) != editions.content_hash(doc)
-        as_of = self._as_of(ident, language) if changed else None
+        as_of = site.edition_date(self.fetcher, ident, language) if changed else None
         requisites = self._requisites(doc, language)
         with self.db.transaction() as session:
             latest = editions.latest_edition(session, key, language)
@@ -286,27 +273,8 @@ class Checker:
             return {}
         with self.db.transaction() as session:
             ask = acts.needs_info(session, wanted)
-        found = {}
-        for act_id in ask:
-            try:
-                reply = self.fetcher.get(info_url(self.settings.sources.adilet_base_url, act_id, language))
-                found[act_id] = act_requisites(reply.body)
-            except (FetchError, ParseError) as exc:
-                found[act_id] = ActRequisites(
-                    None, note=f"adilet's requisites card could not be read ({exc})"
-                )
-        return found
-
-    def _as_of(self, ident: str, language: str) -> date | None:
-        """adilet's own date of the edition in force (its /history table); the fetch date stands in when
-        the table cannot be read. Asked only when the text changed, to spare the site."""
-        try:
-            reply = self.fetcher.get(history_url(self.settings.sources.adilet_base_url, ident, language))
-            entries = parse_history(reply.body, language)
-        except (FetchError, ParseError):
-            return None
-        today = datetime.now(UTC).date()
-        return max((e.edition for e in entries if e.edition <= today), default=None)
+        acts_site = self.settings.site(AdiletSite)
+        return {act_id: acts_site.act_requisites(self.fetcher, act_id, language) for act_id in ask}
 
     def _failed(self, key: str, language: str, outcome: str, reason: str, fetched=None) -> CheckResult:  # type: ignore[no-untyped-def]
         """Keep the evidence, count the failure, and tell the operator once the source looks degraded."""
@@ -331,7 +299,8 @@ class Checker:
                     "language": language,
                     "url": self.recorder.url(key, language),
                 }
-                events.publish(session, events.source_degraded(document, "adilet", reason, failures))
+                source = key.partition(":")[0]
+                events.publish(session, events.source_degraded(document, source, reason, failures))
         return CheckResult(key, language, outcome, reason=reason)
 
     def check_all(self, keys: list[str] | None = None) -> list[CheckResult]:
@@ -354,9 +323,10 @@ class Checker:
                     "from the portal): re-parsing would lose them, so nothing was changed"
                 )
             editions.drop_derived(session, key, language)
+            site, _ = self.settings.site_for(key)
             count = 0
             for snap in editions.good_snapshots(session, key, language):
-                page = _page_from_snapshot(editions.snapshot_body(session, snap), snap.url, language)
+                page = _page_from_snapshot(site, editions.snapshot_body(session, snap), snap.url, language)
                 result = self.recorder.record(
                     session,
                     key,
@@ -370,17 +340,17 @@ class Checker:
         return count
 
 
-def _page_from_snapshot(body: bytes, url: str, language: str) -> ParsedPage:
+def _page_from_snapshot(site: Site[Any], body: bytes, url: str, language: str) -> ParsedPage:
     if url.startswith("file://"):
         return parse_body(body, Path(url.removeprefix("file://")), language)
-    return parse_api(body, language) if "/api/" in url else parse_page(body, language)
+    return site.parse(body, url, language)
 
 
 def _act_ids(doc: Document) -> set[str]:
     return {m.amendment.act_id for m in mentions(doc) if m.amendment.act_id}
 
 
-def _tags(session: Session, key: str) -> list[str]:
+def tags_of(session: Session, key: str) -> list[str]:
     try:
         return list(watchlist.get(session, key).tags)
     except NotFound:

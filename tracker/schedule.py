@@ -22,6 +22,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from scrapers.sites import site_class
 from storage import watchlist
 from storage.db import Database
 from storage.models import SourceHealth
@@ -29,6 +30,7 @@ from tracker.config import Settings
 from tracker.drafts import LANGUAGE as DRAFT_LANGUAGE
 from tracker.drafts import LIST_KEY
 from tracker.errors import ZanWatchError
+from tracker.keys import parse_key
 from tracker.model import Watch
 from tracker.work import Work
 
@@ -57,10 +59,14 @@ def timing(settings: Settings, check_s: float | None = None, delivery_s: float |
 
 
 def checked_sources(watches: Iterable[Watch]) -> list[tuple[str, str]]:
-    """(key, language) of every enabled adilet watch: drafts are followed by the drafts job instead."""
-    return [
-        (w.key, lang) for w in watches if w.enabled and w.key.startswith("adilet:") for lang in w.languages
-    ]
+    """(key, language) of every enabled watch whose site is followed by `check` (drafts sites are followed
+    by the drafts job instead)."""
+    return [(w.key, lang) for w in watches if w.enabled and _checked(w.key) for lang in w.languages]
+
+
+def _checked(key: str) -> bool:
+    source, _ = parse_key(key)
+    return site_class(source).followed_by == "check"
 
 
 def digest_trigger(settings: Settings, period: str) -> CronTrigger:

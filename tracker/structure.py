@@ -9,6 +9,7 @@ a change becomes a scheduled amendment with the date it bites; other editorial n
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -156,19 +157,27 @@ def _month(word: str) -> int | None:
     return next((i for i, stem in enumerate(_KAZ_MONTHS, 1) if word.startswith(stem)), None)
 
 
-def _date_matches(text: str) -> Iterator[tuple[re.Match[str], tuple[int, int, int]]]:
+def _date_matches(
+    text: str, until: int | None = None
+) -> Iterator[tuple[re.Match[str], tuple[int, int, int]]]:
     """What `finditer` of each date pattern gives, with the groups of year, month and day, but tried only
     where a number starts (an English date: only when a number is followed by a comma) instead of at
-    every character: footnotes are dense with text and this scan dominated building a document."""
+    every character: footnotes are dense with text and this scan dominated building a document.
+    `until`: only the dates that start before it (a match found there is the same as in the whole text)."""
     numbers = [number.span() for number in _NUMBER.finditer(text)]
+    until = len(text) if until is None else until
     for pattern, order in _NUMBER_DATES:
         end = 0
         for start, _ in numbers:
+            if start >= until:
+                break
             if start >= end and (match := pattern.match(text, start)):
                 end = match.end()
                 yield match, order
     if any(text.startswith(",", end) for _, end in numbers):
         for match in _ENGLISH_DATE.finditer(text):
+            if match.start() >= until:
+                break
             yield match, (3, 1, 2)
 
 
@@ -181,10 +190,10 @@ def _day(match: re.Match[str], order: tuple[int, int, int]) -> date | None:
         return None
 
 
-def dates_in(text: str) -> list[tuple[int, date]]:
+def dates_in(text: str, until: int | None = None) -> list[tuple[int, date]]:
     """Every date written in a legal text (dd.mm.yyyy, Kazakh yyyy.mm.dd, «6 мая 1999», «2015 жылғы 28
-    қазандағы», «October 28, 2015»), with its position, in text order."""
-    found = [(match.start(), _day(match, order)) for match, order in _date_matches(text)]
+    қазандағы», «October 28, 2015»), with its position, in text order; `until`: those starting before it."""
+    found = [(match.start(), _day(match, order)) for match, order in _date_matches(text, until)]
     return sorted((start, day) for start, day in found if day)
 
 
@@ -216,17 +225,19 @@ def _match_heading(pattern: re.Pattern[str], text: str) -> tuple[str, str] | Non
     return num.upper().translate(_LATIN_LOOKALIKES) if not num[0].isdigit() else num, title
 
 
-def heading(text: str, points: bool = False) -> _Heading | None:
-    """What a paragraph opens, if it is a heading: article, section, chapter, subchapter, appendix, point."""
-    found = _match_heading(ARTICLE, text)
-    if found:
-        return _Heading("article", 9, *found)
-    for kind, rank, pattern in CONTAINERS:
-        found = _match_heading(pattern, text)
+def heading(text: str, points: bool = False, marked: bool = True) -> _Heading | None:
+    """What a paragraph opens, if it is a heading: article, section, chapter, subchapter, appendix, point.
+    `marked` False: `_MARKS` found none of the words a heading opens with, only the endings are left."""
+    if marked:
+        found = _match_heading(ARTICLE, text)
         if found:
-            return _Heading(kind, rank, *found)
+            return _Heading("article", 9, *found)
+        for kind, rank, pattern in CONTAINERS:
+            found = _match_heading(pattern, text)
+            if found:
+                return _Heading(kind, rank, *found)
     if len(text) < 400 and not text.endswith((".", ";", ":")):
-        appendix = APPENDIX.match(text) or KAZAKH_APPENDIX.search(text)
+        appendix = (APPENDIX.match(text) if marked else None) or KAZAKH_APPENDIX.search(text)
         if appendix:
             return _Heading("appendix", 0, appendix.group("n") or "", text)
     if points and (point := POINT.match(text)):
@@ -297,6 +308,16 @@ def _references(body: str) -> list[_ActReference]:
     return references
 
 
+def _first_reference_start(body: str) -> int | None:
+    """Where `_references(body)[0]` starts, without reading the references after it."""
+    number = ACT_NUMBER.search(body)
+    dates = dates_in(body, number.start() if number else None)
+    if number:
+        return dates[-1][0] if dates else number.start()
+    return dates[-1][0] if dates else None
+
+
+@functools.lru_cache(maxsize=1024)
 def effective_date(in_force: str) -> date | None:
     """The fixed date an in-force text names («вводится в действие с 01.07.2026», «… 1 наурыздан бастап»),
     or None for a relative rule («по истечении десяти календарных дней после …»)."""
@@ -306,11 +327,16 @@ def effective_date(in_force: str) -> date | None:
     return None
 
 
-def _amendments(body: str, links: tuple[str, ...], *, scheduled: bool) -> list[Amendment]:
+_Named = tuple[Amendment, str | None]
+"""An amendment and the article its text names as its subject (`named_article`)."""
+
+
+def _amendments(body: str, links: tuple[str, ...], *, scheduled: bool) -> list[_Named]:
     """One amendment per act a footnote or notice cites (a footnote grows an act at a time, so a new act is
     a new amendment and the older ones stay equal between editions). Each act has its own verb: the first
     verb between the act before it and its own reference, else the verb of the act before it
-    («Статья 6 в редакции … ; с изменениями, внесенными … ; от …»)."""
+    («Статья 6 в редакции … ; с изменениями, внесенными … ; от …»). The article each one names comes
+    along: an amendment that is the whole note reuses the note's references."""
     references = _references(body)
     ids = _act_ids(links)
     whole_act = bool(WHOLE_ACT.match(body))
@@ -321,38 +347,48 @@ def _amendments(body: str, links: tuple[str, ...], *, scheduled: bool) -> list[A
 
     if not references:
         act_id = ids[0] if ids else None
-        return [Amendment(kind_of(AMENDMENT_KIND.search(body)), body, act_id=act_id, scheduled=scheduled)]
+        only = Amendment(kind_of(AMENDMENT_KIND.search(body)), body, act_id=act_id, scheduled=scheduled)
+        return [(only, _named(body, None))]
     verb = AMENDMENT_KIND.search(body, 0, references[0].start)
     subject = body[: verb.start() if verb else references[0].start].strip()
     phrase, kind = body[len(subject) : references[0].start].strip(), kind_of(verb)
-    amendments = []
+    amendments: list[_Named] = []
     for i, ref in enumerate(references):
         if i and (verb := AMENDMENT_KIND.search(body, references[i - 1].end, ref.start)):
             phrase, kind = body[references[i - 1].end : ref.start].strip(" ;,"), kind_of(verb)
         own = body if len(references) == 1 else f"{subject} {phrase} {body[ref.start : ref.end]}"
-        amendments.append(
-            Amendment(
-                kind=kind,
-                text=" ".join(own.split()),
-                act_id=_act_id_of(ref, i, ids, len(references)),
-                act_number=ref.number,
-                act_date=ref.when,
-                in_force=ref.in_force,
-                effective=effective_date(ref.in_force),
-                scheduled=scheduled,
-            )
+        text = " ".join(own.split())
+        amendment = Amendment(
+            kind=kind,
+            text=text,
+            act_id=_act_id_of(ref, i, ids, len(references)),
+            act_number=ref.number,
+            act_date=ref.when,
+            in_force=ref.in_force,
+            effective=effective_date(ref.in_force),
+            scheduled=scheduled,
         )
+        first = references[0].start if text == body else _first_reference_start(text)
+        amendments.append((amendment, _named(text, first)))
     return amendments
 
 
 def footnote_amendments(text: str, links: tuple[str, ...] = ()) -> list[Amendment]:
     """A «Сноска» → one amendment per act it cites."""
+    return [amendment for amendment, _ in _footnote(text, links)]
+
+
+def _footnote(text: str, links: tuple[str, ...]) -> list[_Named]:
     return _amendments(normalize(FOOTNOTE_START.sub("", text, count=1)), links, scheduled=False)
 
 
 def scheduled_amendments(text: str, links: tuple[str, ...] = ()) -> list[Amendment]:
     """A «Примечание ИЗПИ!» that announces a change adopted but not yet in force («предусматривается …»,
     «… утрачивает силу …»), one amendment per act it cites; none for an editorial notice."""
+    return [amendment for amendment, _ in _notice(text, links)]
+
+
+def _notice(text: str, links: tuple[str, ...]) -> list[_Named]:
     body = normalize(PENDING_START.sub("", text, count=1))
     if not (ANNOUNCES.search(body) or WHOLE_ACT.match(body)):
         return []
@@ -361,9 +397,16 @@ def scheduled_amendments(text: str, links: tuple[str, ...] = ()) -> list[Amendme
 
 def named_article(text: str) -> str | None:
     """The article a footnote or notice names as its subject, before its verb or first cited act."""
+    return _named(text, _first_reference_start(text))
+
+
+def _named(text: str, first_reference: int | None) -> str | None:
     verb = AMENDMENT_KIND.search(text) or ANNOUNCES.search(text)
-    references = _references(text)
-    end = min([len(text)] + ([verb.start()] if verb else []) + [r.start for r in references[:1]])
+    end = min(
+        [len(text)]
+        + ([verb.start()] if verb else [])
+        + ([] if first_reference is None else [first_reference])
+    )
     found = NAMED_ARTICLE.search(text, 0, end)
     return (found.group("a") or found.group("b")) if found else None
 
@@ -377,31 +420,57 @@ def _split_heading(text: str) -> list[str]:
     return [text[: merged.start()], text[merged.end() :]] if merged else [text]
 
 
-def _classified(blocks: list[Block]) -> list[Block]:
+def _any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern that matches at the start of a text where any of these does (each keeps its own flags;
+    group names go, as they repeat): one `match` call rules them all out for the many paragraphs that open
+    with none of them, where one call each dominated building a document."""
+
+    def scoped(pattern: re.Pattern[str]) -> str:
+        on = "".join(letter for letter, flag in _SCOPED_FLAGS if pattern.flags & flag)
+        off = "".join(letter for letter, flag in _SCOPED_FLAGS if not pattern.flags & flag)
+        return f"(?{on}{'-' if off else ''}{off}:{_GROUP_NAME.sub('(?:', pattern.pattern)})"
+
+    return re.compile("|".join(scoped(pattern) for pattern in patterns))
+
+
+_SCOPED_FLAGS = (("i", re.IGNORECASE), ("s", re.DOTALL))
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+_MARKS = _any_of(
+    BANNER, FOOTNOTE_START, PENDING_START, SIGNATURE, ARTICLE, *(p for _, _, p in CONTAINERS), APPENDIX
+)
+"""Every pattern that reads a paragraph's opening words (the Kazakh appendix and a point aside)."""
+
+_Line = tuple[str, str, str | None, tuple[str, ...], bool]
+"""A block ready to build: text, kind, anchor, links, and whether `_MARKS` matched its text."""
+
+
+def _classified(blocks: list[Block]) -> list[_Line]:
     """Blocks of plain text or DOCX carry no markup: recognise footnotes and notices by their words, and
     join a lone «Примечание ИЗПИ!» line with the line it heads. The site's banners go; a chapter heading
     that also holds its first article's heading becomes two headings."""
-    result: list[Block] = []
+    result: list[_Line] = []
     for block in blocks:
         text = normalize(block.text)
-        if not text or BANNER.match(text):
+        if not text:
             continue
         kind = block.kind
-        if kind == "text" and FOOTNOTE_START.match(text):
-            kind = "note"
-        elif kind == "text" and PENDING_START.match(text):
-            kind = "pending"
-        previous = result[-1] if result else None
-        if previous and previous.kind == "pending" and not PENDING_START.sub("", previous.text):
-            result[-1] = Block(
-                f"{previous.text} {text}", "pending", previous.anchor, previous.links + block.links
-            )
+        marked = _MARKS.match(text) is not None
+        if marked:
+            if BANNER.match(text):
+                continue
+            if kind == "text" and FOOTNOTE_START.match(text):
+                kind = "note"
+            elif kind == "text" and PENDING_START.match(text):
+                kind = "pending"
+        if result and result[-1][1] == "pending" and not PENDING_START.sub("", result[-1][0]):
+            previous, _, anchor, links, _ = result[-1]
+            result[-1] = (f"{previous} {text}", "pending", anchor, links + block.links, True)
             continue
-        if kind != "text":
-            result.append(Block(text, kind, block.anchor, block.links))
+        if kind != "text" or not marked:
+            result.append((text, kind, block.anchor, block.links, marked))
             continue
         for i, part in enumerate(_split_heading(text)):
-            result.append(Block(part, kind, block.anchor if i == 0 else None, block.links))
+            result.append((part, kind, block.anchor if i == 0 else None, block.links, True))
     return result
 
 
@@ -414,7 +483,7 @@ class _Unit:
     heading: str
     parents: tuple[_Unit, ...]
     paragraphs: list[str] = field(default_factory=list)
-    amendments: list[Amendment] = field(default_factory=list)
+    amendments: list[_Named] = field(default_factory=list)
     awaits_title: bool = False
     eid: str = ""
 
@@ -459,7 +528,7 @@ def _provision(unit: _Unit) -> Provision:
         heading=heading_text,
         text=text,
         path=tuple(parent.eid for parent in unit.parents),
-        amendments=unit.amendments,
+        amendments=[amendment for amendment, _ in unit.amendments],
         repealed=repealed,
     )
 
@@ -474,13 +543,13 @@ def _attach_by_name(units: list[_Unit]) -> None:
             articles.setdefault(unit.num, []).append(i)
     for i, unit in enumerate(units):
         kept = []
-        for amendment in unit.amendments:
-            num = named_article(amendment.text)
+        for named in unit.amendments:
+            num = named[1]
             places = articles.get(num or "", [])
             if not places or (unit.kind == "article" and unit.num == num):
-                kept.append(amendment)
+                kept.append(named)
             else:
-                units[min(places, key=lambda j: abs(j - i))].amendments.append(amendment)
+                units[min(places, key=lambda j: abs(j - i))].amendments.append(named)
         unit.amendments = kept
 
 
@@ -489,55 +558,55 @@ def build(page: ParsedPage) -> Document:
     points when the act has no articles), footnotes attached to the provision they follow, pending changes
     to the provision they precede — or to the article either names; whole-text and whole-act amendments to
     the document."""
-    blocks = _classified(page.blocks)
-    points = not any(block.kind == "text" and ARTICLE.match(block.text) for block in blocks)
+    lines = _classified(page.blocks)
+    points = not any(kind == "text" and marked and ARTICLE.match(text) for text, kind, _, _, marked in lines)
     units: list[_Unit] = []
     stack: list[tuple[int, _Unit]] = []
     current: _Unit | None = None
-    waiting: list[Amendment] = []
+    waiting: list[_Named] = []
     signed = False
     document = Document(
         page.title, page.status, page.requisites, page.language, provisions=[], status_label=page.status_label
     )
 
     def settle(target: _Unit | None) -> None:
-        (target.amendments if target else document.amendments).extend(waiting)
+        if target:
+            target.amendments.extend(waiting)
+        else:
+            document.amendments.extend(amendment for amendment, _ in waiting)
         waiting.clear()
 
-    for block in blocks:
-        if block.kind in ("note", "pending"):
-            if block.kind == "note":
-                found_amendments = footnote_amendments(block.text, block.links)
-            else:
-                found_amendments = scheduled_amendments(block.text, block.links)
-                document.scheduled.extend(found_amendments)
-            whole = WHOLE_TEXT.search(block.text) or any(
-                a.kind == AmendmentKind.ACT_REPEALED for a in found_amendments
-            )
-            if whole:
-                document.amendments.extend(found_amendments)
-            elif block.kind == "pending":
+    for text, kind, _, links, marked in lines:
+        if kind != "text":
+            found_amendments = _footnote(text, links) if kind == "note" else _notice(text, links)
+            plain = [amendment for amendment, _ in found_amendments]
+            if kind == "pending":
+                document.scheduled.extend(plain)
+            if WHOLE_TEXT.search(text) or any(a.kind == AmendmentKind.ACT_REPEALED for a in plain):
+                document.amendments.extend(plain)
+            elif kind == "pending":
                 waiting.extend(found_amendments)
             elif current is None:
-                document.amendments.extend(found_amendments)
+                document.amendments.extend(plain)
             else:
                 current.amendments.extend(found_amendments)
             continue
-        if SIGNATURE.match(block.text):
+        if marked and SIGNATURE.match(text):
             signed = True
             continue
-        found = heading(block.text, points)
+        found = heading(text, points, marked)
         if found is None:
-            if signed and SIGNATURE_TAIL.match(block.text):
+            if signed and SIGNATURE_TAIL.match(text):
                 continue
             if current is not None and current.awaits_title and not current.paragraphs:
-                current.heading, current.awaits_title = block.text, False
+                current.heading, current.awaits_title = text, False
                 continue
-            settle(current)
+            if waiting:
+                settle(current)
             if current is None:
                 current = _Unit("preamble", "", "", ())
                 units.append(current)
-            current.paragraphs.append(block.text)
+            current.paragraphs.append(text)
             continue
         signed = False
         if found.rank < 9:
@@ -548,7 +617,7 @@ def build(page: ParsedPage) -> Document:
             num=found.num,
             heading=found.title,
             parents=tuple(unit for _, unit in stack),
-            paragraphs=[block.text] if found.kind == "point" else [],
+            paragraphs=[text] if found.kind == "point" else [],
             awaits_title=found.rank < 9 and not found.title,
         )
         units.append(current)

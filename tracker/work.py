@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from scrapers.parliament import MazhilisSource
+from scrapers.sites.mazhilis import MazhilisSite
 from storage.db import Database
 from tracker import notify
 from tracker.config import Settings
@@ -30,7 +31,7 @@ class Work:
             settings, db, fetcher=self.checker.fetcher, recorder=self.checker.recorder
         )
         self.bills = BillFollower(
-            settings, db, MazhilisSource(self.checker.fetcher, settings.sources.parliament_url)
+            settings, db, MazhilisSource(self.checker.fetcher, settings.site(MazhilisSite).config.base_url)
         )
 
     def check(self, key: str, language: str) -> CheckResult:

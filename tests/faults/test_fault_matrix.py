@@ -44,7 +44,7 @@ def checker(db: Database, server: ReplayServer, clock) -> Iterator[Checker]:
     """Edition 1 of the referendum law is stored; tiny timeouts and no backoff keep the matrix fast."""
     settings = dataclasses.replace(
         config.load(),
-        sources=config.Sources(adilet_base_url=server.url, adilet_api_url=server.url),
+        sources=config.site_tables(adilet={"base_url": server.url, "api_url": server.url}),
         politeness=Politeness(
             rate_per_host={"default": 1000.0}, retries=1, backoff_base_s=0.0, timeout_s=0.5
         ),

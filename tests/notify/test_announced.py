@@ -67,7 +67,7 @@ def server() -> Iterator[ReplayServer]:
 def settings(make_settings, server: ReplayServer) -> Settings:
     return dataclasses.replace(
         make_settings(),
-        sources=config.Sources(adilet_base_url=server.url, adilet_api_url=server.url),
+        sources=config.site_tables(adilet={"base_url": server.url, "api_url": server.url}),
         rules=config.Rules(packs=()),
         politeness=Politeness(
             rate_per_host={"default": 1000.0}, retries=1, backoff_base_s=0.0, timeout_s=5.0

@@ -32,6 +32,10 @@ BAD = [
     ('[drafts]\nfollow_cards = "yes"\n', "drafts.follow_cards"),
     ('[drafts]\nbase_url = "javascript:alert(1)"\n', "drafts.base_url"),
     ('[sources]\nadilet_base_url = "file:///etc"\n', "sources.adilet_base_url"),
+    ('[sources.adilet]\nbase_url = "file:///etc"\n', "sources.adilet.base_url"),
+    ("[sources.adilet]\ncolour = 1\n", "unknown key sources.adilet.colour"),
+    ("[sources.adlet]\n", "sources.adlet: unknown site 'adlet': use one of adilet,"),
+    ("[sources]\nadilet = 5\n", "[sources.adilet] must be a table"),
     ('[database]\nurl = "not a url"\n', "database.url"),
     ("public_url = 3\n", "public_url"),
     ('path = "/tmp"\n', "unknown key path"),
@@ -87,3 +91,26 @@ def test_code_cannot_build_a_plaintext_login_either() -> None:
 def test_an_empty_db_option_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="--db is empty"):
         config.load(None, "")
+
+
+def test_a_file_with_the_older_source_keys_still_points_the_sites_where_it_says(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        'public_url = "https://mirror.example.org"\n'
+        "[sources]\n"
+        'adilet_base_url = "http://127.0.0.1:8001"\n'
+        'adilet_api_url = "http://127.0.0.1:8002"\n'
+        'parliament_url = "http://127.0.0.1:8003"\n',
+        encoding="utf-8",
+    )
+    loaded = config.load(path)
+    adilet = loaded.sources["adilet"]
+    assert (adilet.base_url, adilet.api_url, adilet.public_url) == (
+        "http://127.0.0.1:8001",
+        "http://127.0.0.1:8002",
+        "https://mirror.example.org",
+    )
+    assert loaded.sources["mazhilis"].base_url == "http://127.0.0.1:8003"
+    assert loaded.site_for("adilet:Z010000142_")[0].public_url("Z010000142_", "kaz") == (
+        "https://mirror.example.org/kaz/docs/Z010000142_"
+    )

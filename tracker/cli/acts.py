@@ -8,13 +8,10 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from storage import acts, watchlist
-from tracker.cli.app import app, console, database
-from tracker.cli.editions import parse_day
+from tracker.cli.app import app, console, database, parse_day
 from tracker.errors import InputError
 from tracker.keys import check_tags, parse_key
 from tracker.model import Act, ActTarget
-from tracker.render.terminal import change_text
 from tracker.timeline import ACT_STATES
 
 
@@ -40,6 +37,8 @@ def acts_list(
     fmt: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Amending acts touching watched documents, newest first, with the documents and articles they touch."""
+    from storage import acts, watchlist
+
     if fmt not in ("table", "json"):
         raise InputError(f"unknown format {fmt!r}: use table or json")
     if state is not None and state not in ACT_STATES:
@@ -84,6 +83,9 @@ def act_show(
     ref: str = typer.Argument(..., help="The act's id in Zan Watch, its adilet id or its number."),
 ) -> None:
     """One act: every watched document and article it changes, kinds, dates, state and its redlines."""
+    from storage import acts
+    from tracker.render.terminal import change_text
+
     with database().transaction() as session:
         act = acts.get_act(session, ref)
         changes = acts.redlines(session, act)

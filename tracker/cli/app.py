@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from storage.db import Database
-from tracker import config
 from tracker.errors import InputError
 from tracker.output import SafeConsole
+
+if TYPE_CHECKING:  # the database and the configuration are imported by the commands that use them
+    from storage.db import Database
+    from tracker import config
 
 app = typer.Typer(
     name="zanwatch",
@@ -26,6 +28,8 @@ _options: dict[str, str | None] = {"config": None, "db": None}
 
 def _version(value: bool) -> None:
     if value:
+        from importlib import metadata
+
         typer.echo(f"zanwatch {metadata.version('zanwatch')}")
         raise typer.Exit()
 
@@ -84,12 +88,16 @@ def delivery_option() -> float | None:
 
 @lru_cache(maxsize=1)
 def settings() -> config.Settings:
+    from tracker import config
+
     return config.load(_options["config"], _options["db"])
 
 
 @lru_cache(maxsize=1)
 def database() -> Database:
     """The configured database, schema created or upgraded on first use."""
+    from storage.db import Database
+
     db = Database(settings().database_url)
     db.init()
     return db

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import signal
 
@@ -44,6 +43,8 @@ def scheduler(
     delivery_seconds: float | None = delivery_option(),
 ) -> None:
     """Queue due work for the workers; one scheduler is active, others stand by (PostgreSQL)."""
+    import asyncio
+
     from tracker.queue import require_postgresql, run_scheduler
     from tracker.schedule import timing
 

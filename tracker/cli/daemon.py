@@ -13,7 +13,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storage import deliveries, health, watchlist
 from tracker.cli.app import (
     app,
     console,
@@ -65,6 +64,7 @@ def _local(when: datetime | None, tz: ZoneInfo) -> str:
 def status() -> None:
     """Last check and outcome per source, failures in a row, degradation, pending deliveries, the queue
     (PostgreSQL), next runs."""
+    from storage import deliveries, health, watchlist
     from tracker.cli.cluster import queue_state
     from tracker.schedule import next_runs
 

@@ -9,12 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storage import deliveries, subscribers, watchlist
 from tracker.cli.app import app, console, database, day_option, settings
 from tracker.errors import InputError
-from tracker.notify import deliver_once, digests
-from tracker.notify.channels import channel
-from tracker.notify.subscribers import new_secret, new_subscriber, split_list
 
 subscribers_app = typer.Typer(help="Subscribers: e-mail digests and webhooks.", no_args_is_help=True)
 deliveries_app = typer.Typer(help="The delivery log.", no_args_is_help=True)
@@ -41,6 +37,10 @@ def subscribers_add(
     language: str = typer.Option("rus", "--language", help="The digest's language: rus, kaz or eng."),
 ) -> None:
     """Add a subscriber. A webhook's signing secret is printed once: store it now."""
+    from storage import subscribers, watchlist
+    from tracker.notify.channels import channel
+    from tracker.notify.subscribers import new_subscriber, split_list
+
     cfg = settings()
     addresses = {"email": email, "webhook": webhook, "telegram": telegram}
     endpoints = [channel(kind, cfg).endpoint(a) for kind, a in addresses.items() if a is not None]
@@ -66,6 +66,8 @@ def subscribers_add(
 @subscribers_app.command("list")
 def subscribers_list() -> None:
     """Subscribers, their endpoints and filters (never their secrets)."""
+    from storage import subscribers
+
     with database().transaction() as session:
         subs = subscribers.all_subscribers(session)
     table = Table("name", "endpoints", "filter", "themes", "min", "digest", "lang", "reads", "state")
@@ -83,6 +85,8 @@ def subscribers_list() -> None:
 @subscribers_app.command("remove")
 def subscribers_remove(name: str) -> None:
     """Remove a subscriber with its delivery log."""
+    from storage import subscribers
+
     with database().transaction() as session:
         subscribers.remove(session, name)
     console.print(f"Removed subscriber {escape(name)}.")
@@ -91,6 +95,9 @@ def subscribers_remove(name: str) -> None:
 @subscribers_app.command("rotate-secret")
 def subscribers_rotate_secret(name: str) -> None:
     """Replace the webhook signing secret; the new one is printed once."""
+    from storage import subscribers
+    from tracker.notify.subscribers import new_secret
+
     secret = new_secret()
     with database().transaction() as session:
         if not subscribers.get(session, name).webhook_url:
@@ -104,6 +111,9 @@ def subscribers_enable(
     name: str, channel_name: str = typer.Argument(..., metavar="CHANNEL", help="webhook, telegram or email.")
 ) -> None:
     """Turn an endpoint disabled after dead letters back on; its pending deliveries resume."""
+    from storage import subscribers
+    from tracker.notify.channels import channel
+
     channel(channel_name, settings())  # refuses an unknown channel
     with database().transaction() as session:
         subscribers.set_endpoint_enabled(session, name, channel_name, True)
@@ -117,6 +127,8 @@ def deliveries_list(
     limit: int = typer.Option(50, "--limit", min=1),
 ) -> None:
     """The delivery log, newest first."""
+    from storage import deliveries, subscribers
+
     if status is not None and status not in deliveries.STATUSES:
         raise InputError(f"unknown status {status!r} (known: {', '.join(deliveries.STATUSES)})")
     with database().transaction() as session:
@@ -135,6 +147,9 @@ def deliveries_list(
 @deliveries_app.command("retry")
 def deliveries_retry(delivery_id: int = typer.Argument(..., metavar="ID")) -> None:
     """Send a failed, dead or pending delivery (webhook, Telegram) again now, with fresh attempts."""
+    from storage import deliveries
+    from tracker.notify.channels import channel
+
     with database().transaction() as session:
         made_on = deliveries.get(session, delivery_id).channel
     if made_on == "email":
@@ -154,6 +169,8 @@ def digest_preview(
     last: int | None = typer.Option(None, "--last", help="The last N events for this subscriber."),
 ) -> None:
     """Show the digest the subscriber would get now, or over past events; nothing is sent or moved."""
+    from tracker.notify import digests
+
     day = day_option(since, "--since")
     digest = digests.preview(settings(), database(), subscriber, since=day, last=last)
     if digest is None:
@@ -172,6 +189,8 @@ def digest_send(
     period: str | None = typer.Option(None, "--period", help="daily or weekly; default: every subscriber."),
 ) -> None:
     """Send digests now, whatever the schedule says."""
+    from tracker.notify import digests
+
     if period not in (None, "daily", "weekly", "immediate"):
         raise InputError(f"unknown period {period!r}: use daily or weekly")
     summary = digests.send_digests(settings(), database(), period=period, force=True)
@@ -188,6 +207,8 @@ def deliver(
     interval: float = typer.Option(60.0, "--interval", help="Seconds between passes.", min=1.0),
 ) -> None:
     """Send due webhooks and due digests (repeatedly, unless --once)."""
+    from tracker.notify import deliver_once
+
     while True:
         summary = deliver_once(settings(), database())
         console.print(summary.line())

@@ -9,17 +9,10 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from storage import drafts as store
-from storage import editions
-from tracker import stages
 from tracker.cli.app import app, console, database, settings
 from tracker.cli.editions import emit
-from tracker.diff import diff_documents
-from tracker.drafts import LANGUAGE, almaty_today
 from tracker.errors import InputError
 from tracker.model import DraftInfo, EditionInfo, Stage
-from tracker.render import Side
-from tracker.rules.engine import load_rules
 
 drafts_app = typer.Typer(
     help="Drafts followed from the first word to law: stages, timelines, versions.", no_args_is_help=True
@@ -31,6 +24,8 @@ FORMATS = ("table", "json")
 
 
 def _row(draft: DraftInfo, versions: int, today: date) -> dict[str, Any]:
+    from tracker import stages
+
     return {
         "id": draft.id,
         "title": draft.title,
@@ -55,6 +50,10 @@ def drafts_list(
     fmt: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """The followed drafts: stage, the source's own status, developer, deadline, last movement, versions."""
+    from storage import drafts as store
+    from tracker import stages
+    from tracker.drafts import LANGUAGE, almaty_today
+
     for value in stage:
         if value not in STAGE_CHOICES:
             raise InputError(f"unknown stage {value!r}: use one of {', '.join(STAGE_CHOICES)}")
@@ -97,6 +96,10 @@ def drafts_show(
     fmt: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """One draft's whole timeline: stages, versions of its text, the law it became and what that changed."""
+    from storage import drafts as store
+    from tracker import stages
+    from tracker.drafts import almaty_today
+
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     with database().transaction() as session:
@@ -136,6 +139,14 @@ def drafts_diff(
     fmt: str = typer.Option("term", "--format", help="term, html, md or json."),
 ) -> None:
     """The article-level redline between two versions of a draft's text (across its sources)."""
+    from storage import drafts as store
+    from storage import editions
+    from tracker import stages
+    from tracker.diff import diff_documents
+    from tracker.drafts import LANGUAGE
+    from tracker.render import Side
+    from tracker.rules.engine import load_rules
+
     with database().transaction() as session:
         draft = store.get(session, draft_id)
         found = stages.versions(session, draft)
@@ -159,6 +170,9 @@ def drafts_link(
     key: str = typer.Argument(..., help="Another draft's source (mazhilis:ID, legalacts:ID) or adilet:ID."),
 ) -> None:
     """Join a bill and a portal draft of the same text, or record the adilet act the draft became."""
+    from tracker import stages
+    from tracker.drafts import almaty_today
+
     with database().transaction() as session:
         draft = stages.link(session, draft_id, key, almaty_today(settings()))
     console.print(f"Draft {draft.id}: {', '.join(s.key for s in draft.sources)}" + _act(draft))
@@ -170,6 +184,9 @@ def drafts_unlink(
     key: str = typer.Argument(..., help="The source (or adilet act) that is not this draft after all."),
 ) -> None:
     """Split a wrongly joined source off into a draft of its own, or forget the linked act."""
+    from tracker import stages
+    from tracker.drafts import almaty_today
+
     with database().transaction() as session:
         draft = stages.unlink(session, draft_id, key, almaty_today(settings()))
     if draft.id == draft_id:

@@ -5,34 +5,30 @@ from __future__ import annotations
 import io
 import json
 import re
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import Progress
 from rich.table import Table
 
-from scrapers.adilet import document_url
-from storage import editions, watchlist
-from tracker.cli.app import app, console, database, parse_day, settings
-from tracker.diff import diff_documents
+from tracker.cli.app import app, console, database, day_option, parse_day, settings
 from tracker.errors import FetchError, InputError, NotFound, ParseError
 from tracker.keys import check_languages, check_tags, parse_key
 from tracker.model import Change, Document, EditionInfo
-from tracker.notify.subscribers import split_list
 from tracker.output import SafeConsole
-from tracker.render import Side
-from tracker.render import html as render_html
-from tracker.render import json as render_json
-from tracker.render import markdown as render_md
-from tracker.render import terminal as render_term
-from tracker.render.words import Words
-from tracker.rules.engine import load_rules
+
+if TYPE_CHECKING:
+    from tracker.render import Side
 
 FORMATS = ("term", "html", "md", "json")
 
 
-def _edition(key: str, language: str, ref: str | None) -> EditionInfo:
-    """An edition by sequence number, by date, or the latest."""
+def _edition(key: str, language: str, ref: str | None, recorded: bool = False) -> EditionInfo:
+    """An edition by sequence number, the one in force on a date (`recorded`: the latest Zan Watch had
+    recorded by then), or the latest."""
+    from storage import editions
+
     with database().transaction() as session:
         if ref is None:
             return editions.find_edition(session, key, language)
@@ -41,18 +37,32 @@ def _edition(key: str, language: str, ref: str | None) -> EditionInfo:
         day = parse_day(ref)
         if day is None:
             raise InputError(f"{ref!r} is neither an edition number nor a date (dd.mm.yyyy or yyyy-mm-dd)")
-        return editions.find_edition(session, key, language, on=day)
+        return editions.find_edition(session, key, language, on=day, recorded=recorded)
+
+
+def _dated(edition: EditionInfo) -> str:
+    """«edition 2, adilet's edition of 10.03.2022 (105-VII)», or the day Zan Watch recorded it."""
+    if edition.edition_date:
+        when = f"adilet's edition of {edition.edition_date:%d.%m.%Y}"
+    else:
+        when = f"recorded {edition.fetched_at:%d.%m.%Y} (adilet gave no date)"
+    acts = f" ({', '.join(edition.acts)})" if edition.acts else ""
+    return f"edition {edition.seq}, {when}{acts}"
 
 
 def _load(edition: EditionInfo) -> Document:
+    from storage import editions
+
     with database().transaction() as session:
         return editions.load_document(session, edition)
 
 
 def _side(edition: EditionInfo) -> Side:
+    from tracker.render import Side
+
     day = edition.edition_date or edition.fetched_at.date()
-    source, ident = parse_key(edition.key)
-    url = document_url(settings().public_url, ident, edition.language) if source == "adilet" else None
+    site, ident = settings().site_for(edition.key)
+    url = site.public_url(ident, edition.language)
     return Side(f"{edition.key} edition {edition.seq}", edition.title, day, edition.language, url)
 
 
@@ -67,6 +77,8 @@ def _flagged(
 ) -> list[Change]:
     """Flags from the configured packs; document- and tag-scoped rules see `key` and `tags` (by default
     the watch list's tags for a watched key)."""
+    from tracker.rules.engine import load_rules
+
     if tags is None:
         tags = _watched_tags(key)
     load_rules(settings().rules.packs).apply(changes, document_key=key, language=language, tags=tags)
@@ -74,6 +86,8 @@ def _flagged(
 
 
 def _watched_tags(key: str) -> tuple[str, ...]:
+    from storage import watchlist
+
     if not key:
         return ()
     with database().transaction() as session:
@@ -85,6 +99,12 @@ def _watched_tags(key: str) -> tuple[str, ...]:
 
 def emit(changes: list[Change], from_side: Side, to_side: Side, fmt: str, output: Path | None) -> None:
     """Print or write one diff in the chosen format."""
+    from tracker.render import html as render_html
+    from tracker.render import json as render_json
+    from tracker.render import markdown as render_md
+    from tracker.render import terminal as render_term
+    from tracker.render.words import Words
+
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     if fmt == "term" and output is None:
@@ -121,6 +141,8 @@ def check(
     keys: list[str] = typer.Argument(None, help="Documents to check (default: every enabled watch)."),
 ) -> None:
     """Fetch watched documents now and record new editions with their changes and flags."""
+    from rich.progress import Progress
+
     from tracker.pipeline import Checker
 
     for key in keys or []:
@@ -141,19 +163,51 @@ def check(
 
 
 @app.command()
+def backfill(
+    key: str,
+    lang: str = typer.Option("rus", "--lang", help="rus, kaz or eng."),
+    since: str = typer.Option(
+        None, "--since", help="From the edition in force on this date on (dd.mm.yyyy or yyyy-mm-dd)."
+    ),
+) -> None:
+    """Record the document's past editions from adilet's /history, dated by adilet, oldest first.
+    Politely paced, resumable, harmless to run twice; nobody is notified."""
+    parse_key(key)
+    run_backfill(key, (_language(lang),), day_option(since, "--since"))
+
+
+def run_backfill(key: str, languages: tuple[str, ...], since: date | None = None) -> None:
+    """Backfill each language and say what was done; dated pages left unread fail the command (cron and
+    scripts must notice; the next run reads them)."""
+    from tracker.backfill import backfill as run
+
+    skipped: list[str] = []
+    for language in languages:
+        result = run(database(), settings(), key, language, since)
+        console.print(result.line())
+        skipped += result.skipped
+    if skipped:
+        raise FetchError(
+            f"{len(skipped)} dated pages not recorded (run it again later): " + "; ".join(skipped)
+        )
+
+
+@app.command()
 def history(key: str, lang: str = typer.Option("rus", "--lang")) -> None:
-    """The editions of a document: dates, amending acts and how many articles changed."""
+    """The editions of a document, oldest first: adilet's dates, amending acts, how many articles changed."""
+    from storage import editions
+
     parse_key(key)
     with database().transaction() as session:
         rows = editions.list_editions(session, key, _language(lang))
     if not rows:
         console.print(f"No editions of {key} ({lang}) yet: run `zanwatch check {key}`.")
         return
-    table = Table("edition", "date", "fetched (UTC)", "amending acts", "changed articles", "origin")
+    table = Table("edition", "adilet's date", "fetched (UTC)", "amending acts", "changed articles", "origin")
     for e in rows:
         table.add_row(
             str(e.seq),
-            e.edition_date.isoformat() if e.edition_date else "",
+            f"{e.edition_date:%d.%m.%Y}" if e.edition_date else "",
             e.fetched_at.strftime("%Y-%m-%d %H:%M"),
             ", ".join(e.acts),
             str(e.changes),
@@ -172,18 +226,24 @@ def diff(
     article: str = typer.Option(None, "--article", help="Only this article number, e.g. 5 or 10-1."),
     fmt: str = typer.Option("term", "--format", help="term, html, md or json."),
     output: Path = typer.Option(None, "--output", help="Write to this file instead of the terminal."),
+    recorded: bool = typer.Option(
+        False, "--recorded", help="Dates name what Zan Watch had recorded by then, not what was in force."
+    ),
     lang: str = typer.Option("rus", "--lang"),
 ) -> None:
-    """The article-level redline between any two editions of a document."""
+    """The article-level redline between any two editions of a document; a date names the edition in force
+    on it (by adilet's edition dates)."""
+    from tracker.diff import diff_documents
+
     parse_key(key)
     language = _language(lang)
-    to_ed = _edition(key, language, to_ref)
+    to_ed = _edition(key, language, to_ref, recorded)
     if from_ref is None:
         if to_ed.seq == 1:
             raise InputError(f"{key} has only one edition so far: nothing to compare it with")
         from_ed = _edition(key, language, str(to_ed.seq - 1))
     else:
-        from_ed = _edition(key, language, from_ref)
+        from_ed = _edition(key, language, from_ref, recorded)
     old, new = _load(from_ed), _load(to_ed)
     if article is not None and not any(
         p.num == article and p.kind != "chapter" for doc in (old, new) for p in doc.provisions
@@ -196,20 +256,43 @@ def diff(
 @app.command()
 def show(
     key: str,
-    at: str = typer.Option(None, "--at", help="The date (dd.mm.yyyy or yyyy-mm-dd); default: the latest."),
+    at: str = typer.Option(
+        None, "--at", help="In force on this date (dd.mm.yyyy or yyyy-mm-dd); default: the latest."
+    ),
+    recorded: bool = typer.Option(
+        False, "--recorded", help="With --at: as Zan Watch had recorded it by that date instead."
+    ),
     article: str = typer.Option(None, "--article", help="Only this article number."),
     lang: str = typer.Option("rus", "--lang"),
 ) -> None:
-    """A document, or one article, as it stood on a date."""
+    """A document, or one article, as in force on a date by adilet's edition dates: which edition that
+    is, and the changes announced by then but not yet in force."""
+    from storage import acts, editions
+
     parse_key(key)
-    if at is not None and parse_day(at) is None:
-        raise InputError(f"--at {at!r} is not a date: use dd.mm.yyyy or yyyy-mm-dd")
-    edition = _edition(key, _language(lang), at)
-    doc = _load(edition)
+    day = day_option(at, "--at")
+    if recorded and day is None:
+        raise InputError("--recorded needs --at DATE")
+    edition = _edition(key, _language(lang), at, recorded)
+    with database().transaction() as session:
+        doc = editions.load_document(session, edition)
+        pending = acts.pending_on(session, key, day) if day and not recorded else []
     provisions = [p for p in doc.provisions if article is None or (p.kind != "chapter" and p.num == article)]
     if not provisions:
         raise InputError(f"{key} edition {edition.seq} has no article {article}")
-    console.print(f"[bold]{doc.title}[/] — edition {edition.seq}, {_side(edition).date}")
+    if day is None:
+        when = "latest"
+    else:
+        when = f"{'recorded by' if recorded else 'in force on'} {day:%d.%m.%Y}"
+    console.print(f"[bold]{doc.title}[/] — {when}: {_dated(edition)}", highlight=False)
+    eids = {p.eid for p in provisions}
+    for act, target in pending:
+        if article is not None and target.eid and target.eid.split("__")[0] not in eids:
+            continue
+        where = target.eid or "the whole act"
+        effective = f"{target.effective:%d.%m.%Y}" if target.effective else target.effective_note or "unknown"
+        what = f"{act.number or act.key} — {target.kind} {where}, in force {effective}"
+        console.print(f"announced, not yet in force: {what}", highlight=False)
     for p in provisions:
         console.print(
             f"\n[bold]{p.kind} {p.num}. {p.heading}[/]" + (" [red](repealed)[/]" if p.repealed else "")
@@ -223,6 +306,8 @@ _REF = re.compile(r"^(?P<key>[a-z]+:[^@]+?)(?:@(?P<ref>.+))?$")
 
 def _compared(ref: str, lang: str) -> tuple[Document, Side, str]:
     """A file (HTML, text, DOCX) or a stored edition KEY[@N|@DATE]."""
+    from tracker.render import Side
+
     path = Path(ref)
     if path.exists():
         from scrapers.files import read_file
@@ -252,6 +337,9 @@ def compare(
     document: str = typer.Option(None, "--document", help="Apply rules scoped to this document KEY."),
 ) -> None:
     """Compare two texts article by article, even two different documents (renumbering is recognised)."""
+    from tracker.diff import diff_documents
+    from tracker.notify.subscribers import split_list
+
     language = _language(lang)
     if document:
         parse_key(document)

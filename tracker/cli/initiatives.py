@@ -7,9 +7,7 @@ import json
 import typer
 from rich.table import Table
 
-from storage import drafts as store
 from tracker.cli.app import app, console, database, settings
-from tracker.drafts import almaty_today
 from tracker.errors import InputError
 from tracker.keys import check_tags
 
@@ -27,6 +25,9 @@ def initiatives_add(
     note: str = typer.Option("", "--note", help="Anything worth remembering about it."),
 ) -> None:
     """Track an initiative that has no text yet; digests remind you while it stays without one."""
+    from storage import drafts as store
+    from tracker.drafts import almaty_today
+
     if not title.strip():
         raise InputError("an initiative needs a title")
     if url is not None and not url.startswith(("http://", "https://")):
@@ -42,6 +43,9 @@ def initiatives_add(
 @initiatives_app.command("list")
 def initiatives_list(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
     """The tracked initiatives, and the draft each became if one did."""
+    from storage import drafts as store
+    from tracker.drafts import almaty_today
+
     if fmt not in ("table", "json"):
         raise InputError(f"unknown format {fmt!r}: use table or json")
     today = almaty_today(settings())
@@ -79,6 +83,8 @@ def initiatives_link(
     draft_id: int = typer.Argument(..., metavar="DRAFT", help="The draft's id from `zanwatch drafts list`."),
 ) -> None:
     """The initiative now has a text: the followed draft DRAFT."""
+    from storage import drafts as store
+
     with database().transaction() as session:
         draft = store.get(session, draft_id)
         store.update_initiative(session, initiative_id, draft_id=draft.id)

@@ -11,13 +11,10 @@ import typer
 from rich.markup import escape
 from rich.tree import Tree
 
-from scrapers import adilet
-from scrapers.files import read_file
 from tracker.cli.app import app, console, settings
 from tracker.errors import InputError, ParseError
-from tracker.keys import check_languages, parse_key
+from tracker.keys import check_languages, key_from
 from tracker.model import Document, ParsedPage
-from tracker.structure import build
 
 
 def _json_default(value: object) -> str:
@@ -53,9 +50,12 @@ def document_json(document: Document) -> dict[str, Any]:
 
 
 def _fetch(source: str, language: str) -> ParsedPage:
-    """A URL or an adilet key through the shared polite fetcher; a suspect answer is an error here."""
+    """A key, a site's document address or any URL of an adilet-style page, through the shared polite
+    fetcher; a suspect answer is an error here."""
+    from scrapers import adilet
     from scrapers.http import Fetcher
 
+    source = key_from(source)
     with Fetcher(settings().politeness) as fetcher:
         if source.startswith(("http://", "https://")):
             reply = fetcher.get(source)
@@ -65,12 +65,8 @@ def _fetch(source: str, language: str) -> ParsedPage:
             if reason:
                 raise ParseError(f"{source}: suspect page ({reason})")
             return adilet.parse_page(reply.body, language)
-        kind, ident = parse_key(source)
-        if kind != "adilet":
-            raise InputError(f"parse reads adilet keys, files and URLs; {kind!r} keys are not supported")
-        sources = settings().sources
-        source_site = adilet.AdiletSource(fetcher, sources.adilet_base_url, sources.adilet_api_url)
-        fetched = source_site.fetch_text(ident, language)
+        site, ident = settings().site_for(source)
+        fetched = site.fetch(fetcher, ident, language)
         if fetched.page is None:
             raise ParseError(f"{fetched.url}: suspect page ({fetched.suspect})")
         return fetched.page
@@ -99,13 +95,14 @@ def _outline(document: Document) -> Tree:
 
 @app.command()
 def parse(
-    source: str = typer.Argument(
-        ..., help="A local .html/.txt/.docx file, an adilet URL, or a key like adilet:ID."
-    ),
+    source: str = typer.Argument(..., help="A local .html/.txt/.docx file, a URL, or a key like adilet:ID."),
     lang: str = typer.Option("rus", "--lang", help="Language of the text: rus, kaz or eng."),
     fmt: str = typer.Option("text", "--format", help="text (an outline) or json."),
 ) -> None:
     """Print the parsed document: provisions, footnote amendments and scheduled changes."""
+    from scrapers.files import read_file
+    from tracker.structure import build
+
     check_languages((lang,))
     if fmt not in ("text", "json"):
         raise InputError(f"unknown format {fmt!r}: use text or json")

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from storage.flags import list_flags
 from tracker.cli.app import app, console, database, day_option, settings
 from tracker.errors import InputError
 from tracker.model import LANGUAGES
-from tracker.rules import Rule, load_rules
+
+if TYPE_CHECKING:
+    from tracker.rules import Rule
 
 rules_app = typer.Typer(help="Keyword rule packs: list, test and explain rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
@@ -63,6 +64,8 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
 @rules_app.command("list")
 def list_rules(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
     """List the rules of the configured packs."""
+    from tracker.rules import load_rules
+
     as_json = _wants_json(fmt)
     rules = load_rules(settings().rules.packs).rules
     if as_json:
@@ -80,6 +83,8 @@ def test_rules(
     pack: str | None = typer.Argument(None, help="A bundled pack name or a .toml path (default: config)."),
 ) -> None:
     """Run every example of the packs; exit 1 and print a line per failure if any fails."""
+    from tracker.rules import load_rules
+
     ruleset = load_rules([pack] if pack else settings().rules.packs)
     failures = ruleset.run_examples()
     for failure in failures:
@@ -104,6 +109,8 @@ def explain_rule(
     lang: str = typer.Option("rus", "--lang", help=f"Language of the text: {', '.join(LANGUAGES)}."),
 ) -> None:
     """Show which of a rule's patterns match a text, and where."""
+    from tracker.rules import load_rules
+
     if lang not in LANGUAGES:
         raise InputError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
     ruleset = load_rules(settings().rules.packs)
@@ -127,6 +134,8 @@ def flags(
     fmt: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """List stored flags, newest first."""
+    from storage.flags import list_flags
+
     as_json = _wants_json(fmt)
     with database().transaction() as session:
         rows = list_flags(

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import typer
-import uvicorn
 
 from tracker.cli.app import app, console, database, settings
-from tracker.web.app import create_app
 
 
 @app.command()
@@ -15,6 +13,10 @@ def serve(
     port: int = typer.Option(8000, "--port", help="Port to listen on.", min=1, max=65535),
 ) -> None:
     """Serve the web view (/), the JSON API (/api/v1) and Atom feeds (/feeds) until interrupted."""
+    import uvicorn
+
+    from tracker.web.app import create_app
+
     web = create_app(settings(), database())
     console.print(
         f"Zan Watch on http://{host}:{port}/ (API: /api/v1/openapi.json, feeds: /feeds/changes.atom)"

@@ -7,7 +7,6 @@ import json
 import typer
 from rich.table import Table
 
-from storage import watchlist
 from tracker.cli.app import app, console, database, settings
 from tracker.errors import InputError
 from tracker.keys import check_languages, check_tags, key_from, parse_key
@@ -28,6 +27,8 @@ def _split(value: str | None) -> tuple[str, ...]:
 @app.command()
 def init() -> None:
     """Create or upgrade the database schema; an empty watch list gets the configured default acts."""
+    from storage import watchlist
+
     db = database()
     with db.transaction() as session:
         added = watchlist.seed(session, settings().watch)
@@ -42,8 +43,13 @@ def watch_add(
     lang: str = typer.Option("rus", "--lang", help="Comma-separated languages: rus, kaz, eng."),
     tag: list[str] = typer.Option([], "--tag", help="A tag such as ngo or media; repeat or comma-separate."),
     title: str = typer.Option("", "--title", help="A title to show (English is fine)."),
+    backfill: bool = typer.Option(
+        False, "--backfill", help="Also record its past editions from adilet's /history (see `backfill`)."
+    ),
 ) -> None:
     """Add a document to the watch list (a key, or its adilet URL pasted from the browser)."""
+    from storage import watchlist
+
     key = key_from(key)
     parse_key(key)
     watch = Watch(
@@ -55,11 +61,17 @@ def watch_add(
     with database().transaction() as session:
         watchlist.add(session, watch)
     console.print(f"Watching {key} ({', '.join(watch.languages)}).")
+    if backfill:
+        from tracker.cli.editions import run_backfill
+
+        run_backfill(key, watch.languages)
 
 
 @watch_app.command("list")
 def watch_list(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
     """Show the watch list."""
+    from storage import watchlist
+
     if fmt not in ("table", "json"):
         raise InputError(f"unknown format {fmt!r}: use table or json")
     with database().transaction() as session:
@@ -86,6 +98,8 @@ def watch_list(fmt: str = typer.Option("table", "--format", help="table or json.
 @watch_app.command("remove")
 def watch_remove(key: str) -> None:
     """Stop watching a document. Its stored editions are kept."""
+    from storage import watchlist
+
     with database().transaction() as session:
         watchlist.remove(session, key)
     console.print(f"Removed {key} from the watch list.")
@@ -94,6 +108,8 @@ def watch_remove(key: str) -> None:
 @watch_app.command("enable")
 def watch_enable(key: str) -> None:
     """Resume checking a document."""
+    from storage import watchlist
+
     with database().transaction() as session:
         watchlist.set_enabled(session, key, True)
     console.print(f"Enabled {key}.")
@@ -102,6 +118,8 @@ def watch_enable(key: str) -> None:
 @watch_app.command("disable")
 def watch_disable(key: str) -> None:
     """Pause checking a document without forgetting it."""
+    from storage import watchlist
+
     with database().transaction() as session:
         watchlist.set_enabled(session, key, False)
     console.print(f"Disabled {key}.")

@@ -63,7 +63,7 @@ def run_demo(console: Console, report: Path, settings: config.Settings) -> None:
         watchlist.add(session, Watch(KEY, "Constitutional Law on the Republican Referendum", ("rus",), ()))
     with ReplayServer() as server:
         settings = dataclasses.replace(
-            settings, sources=config.Sources(adilet_base_url=server.url, adilet_api_url=server.url)
+            settings, sources=config.site_tables(adilet={"base_url": server.url, "api_url": server.url})
         )
         checker = Checker(settings, db)
         console.print(

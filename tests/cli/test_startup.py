@@ -1,0 +1,65 @@
+"""A command loads only what it uses, and the cheap schema check knows the migrations alembic knows."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from storage.db import Database, _alembic_config, head_revision, known_revisions
+
+
+def _loaded_after(args: list[str], db_url: str) -> set[str]:
+    """The modules a fresh `zanwatch ARGS…` process has imported when it exits."""
+    probe = (
+        "import sys\nfrom tracker.cli import main\n"
+        f"try:\n    main({args!r})\nfinally:\n    print(' '.join(sys.modules), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "ZANWATCH_DB": db_url}
+    env.pop("ZANWATCH_CONFIG", None)
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return set(done.stderr.split())
+
+
+def test_help_and_version_load_no_database_code(db_url: str) -> None:
+    for args in (["--help"], ["--version"], ["watch", "--help"]):
+        loaded = _loaded_after(args, db_url)
+        assert not {"sqlalchemy", "alembic", "storage.db", "apscheduler", "fastapi"} & loaded, args
+
+
+def test_a_database_command_on_a_current_schema_does_not_load_alembic(db: Database) -> None:
+    loaded = _loaded_after(["watch", "list"], db.url)
+    assert "storage.watchlist" in loaded
+    assert not {"alembic", "tracker.schedule", "fastapi", "tracker.notify", "tracker.rules"} & loaded
+
+
+def test_head_revision_is_the_head_alembic_finds() -> None:
+    scripts = ScriptDirectory.from_config(_alembic_config("sqlite://"))
+    assert [head_revision()] == scripts.get_heads()
+    assert known_revisions() == {s.revision for s in scripts.walk_revisions()}
+
+
+def test_an_older_schema_is_upgraded_on_first_use(cli, db: Database) -> None:
+    with db.engine.begin() as conn:
+        cfg = _alembic_config(db.url)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "-1")
+    assert cli("watch", "list").code == 0
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+
+
+@pytest.mark.parametrize("args", [["watch", "list"], ["init"]])
+def test_a_schema_from_a_newer_zanwatch_is_one_line(cli, db: Database, args: list[str]) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    result = cli(*args)
+    assert result.code != 0
+    assert result.err.count("\n") == 1
+    assert "9999_future" in result.err and "upgrade zanwatch" in result.err
