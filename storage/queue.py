@@ -48,13 +48,19 @@ def queued_locks(db: Database, prefix: str) -> set[str]:
         return {row[0] for row in rows}
 
 
+def installed(db: Database) -> bool:
+    """Has a worker or scheduler created the queue's tables in this database?"""
+    with db.engine.begin() as conn:
+        return conn.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is not None
+
+
 def job_counts(db: Database) -> dict[str, dict[str, int]]:
     """Task name → status → jobs waiting (`todo`), running (`doing`) or `failed`; {} before the queue's
     tables exist (no worker or scheduler has started yet)."""
     counts: dict[str, dict[str, int]] = {}
+    if not installed(db):
+        return counts
     with db.engine.begin() as conn:
-        if conn.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is None:
-            return counts
         rows = conn.execute(
             text(
                 "SELECT task_name, status, count(*) FROM procrastinate_jobs "

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 import signal
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
-from storage.db import Database
 from tracker.cli.app import app, console, database, delivery_option, interval_option, settings
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from storage.db import Database
 
 
 def _logging() -> None:
@@ -72,6 +76,8 @@ def queue_state(db: Database) -> Table | str | None:
     """For `zanwatch status` on PostgreSQL: the queue's jobs per task (None on SQLite, which has no queue)."""
     if db.engine.dialect.name != "postgresql":
         return None
+    from rich.table import Table
+
     from storage.queue import job_counts
 
     counts = job_counts(db)
