@@ -24,7 +24,8 @@ from scrapers.sites.adilet import api_url, document_url, edition_url
 from tracker.errors import FetchError, ParseError
 from tracker.model import ActRequisites, Block, DocumentStatus, ParsedPage
 from tracker.normalize import squash
-from tracker.structure import ACT_NUMBER, DOC_LINK, FOOTNOTE_START, PENDING_START, dates_in
+from tracker.structure import ACT_NUMBER, DOC_LINK, dates_in
+from tracker.vocabulary import FOOTNOTE_START, PENDING_START
 
 SITE_SUFFIX = re.compile(r'\s*-\s*ИПС\s*"Әділет"\s*$')
 STATUS_CODES = {"new": DocumentStatus.IN_FORCE, "upd": DocumentStatus.UPDATED, "yts": DocumentStatus.REPEALED}
@@ -52,6 +53,9 @@ CAPTCHA_MARKERS = (
     "smartcaptcha",
     "captcha",
 )
+_GATE_WORDS = (*CAPTCHA_MARKERS, "<article", "<!--seo_body-->", "</article>", "<h1", 'class="status status_')
+"""What the gate looks for in the lower-cased page."""
+_GATE_SLICE = 1 << 20
 ARTICLE_MARKERS = re.compile(r"Статья\s+\d|\d+-бап|Article\s+\d|(?:name|id)=\"z\d+\"")
 RED = {"#ff0000", "red", "#f00"}
 BLOCK_TAGS = frozenset(
@@ -132,12 +136,24 @@ def _first_of_class(root: Any, name: str) -> Any:
     return None
 
 
+def _lowered_words(text: str, words: tuple[str, ...]) -> set[str]:
+    """Which of `words` `text.lower()` holds, lowering a slice at a time so that a big page is not copied
+    whole once more. Slices overlap by a word's length (lowering never shortens a text), so a word across
+    a cut is found."""
+    overlap = max(map(len, words)) - 1
+    found: set[str] = set()
+    for start in range(0, len(text), _GATE_SLICE):
+        piece = text[start : start + _GATE_SLICE + overlap].lower()
+        found.update(word for word in words if word in piece)
+    return found
+
+
 def suspect_reason(body: bytes, previous_size: int | None = None) -> str | None:
     """Why this 200 answer must not become an edition, or None when it looks like a real document page."""
-    if not body.strip():
+    if not body or body.isspace():
         return "empty body"
     text = decode_body(body)
-    lowered = text.lower()
+    lowered = _lowered_words(text, _GATE_WORDS)
     if any(marker in lowered for marker in CAPTCHA_MARKERS):
         return "CAPTCHA page"
     has_article = "<article" in lowered

@@ -20,17 +20,16 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Protocol
 
 import httpcore
 import httpx
 
 from scrapers.throttle import LocalThrottle, Throttle
-from tracker.config import Politeness
 from tracker.errors import ConfigError, FetchError, ZanWatchError
+from tracker.retry_after import retry_after_s
 
 MAX_REDIRECTS = 5
 BREAKER_THRESHOLD = 5
@@ -43,6 +42,28 @@ _WBITS = {"identity": 0, "gzip": _GZIP, "x-gzip": _GZIP, "deflate": zlib.MAX_WBI
 """The content codings we ask for and decode ourselves, so that inflating is bounded too."""
 SLICE_S = 0.25
 """Longest single wait on a socket: how quickly a cancelled fetch notices."""
+
+
+class FetchPolicy(Protocol):
+    """How the fetcher treats a site: identity, pace (`rate_for` a host, requests per second), retries, and
+    the bounds on one request (`timeout_s` for the whole of it, `max_body_mib` decoded). The `[politeness]`
+    table (`tracker.config.Politeness`) is one."""
+
+    @property
+    def user_agent(self) -> str: ...
+    @property
+    def timeout_s(self) -> float: ...
+    @property
+    def retries(self) -> int: ...
+    @property
+    def backoff_base_s(self) -> float: ...
+    @property
+    def backoff_max_s(self) -> float: ...
+    @property
+    def ca_bundle(self) -> str | None: ...
+    @property
+    def max_body_mib(self) -> int: ...
+    def rate_for(self, host: str) -> float: ...
 
 
 @dataclass
@@ -198,29 +219,6 @@ def _tls_verification_failed(exc: BaseException) -> bool:
     return False
 
 
-def _http_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def _retry_after_s(reply: httpx.Response) -> float | None:
-    """Seconds the server asked us to wait; an HTTP date is measured against the server's own Date header
-    so that our clock's skew does not matter."""
-    value = reply.headers.get("retry-after", "").strip()
-    if value.isdigit():
-        return float(value)
-    when = _http_date(value)
-    if when is None:
-        return None
-    now = _http_date(reply.headers.get("date")) or datetime.now(UTC)
-    return max(0.0, (when - now).total_seconds())
-
-
 def _ssl_context(ca_bundle: str | None) -> ssl.SSLContext | bool:
     """Verification is always on; a configured bundle adds to the default trust store (e.g. the
     intermediate certificate adilet forgets to send)."""
@@ -249,7 +247,7 @@ class Fetcher:
 
     def __init__(
         self,
-        politeness: Politeness,
+        politeness: FetchPolicy,
         *,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] | None = None,
@@ -369,7 +367,7 @@ class Fetcher:
                         status=status,
                     )
                 cause = f"HTTP {status}"
-                retry_after = _retry_after_s(reply)
+                retry_after = retry_after_s(reply.headers)
             if attempt + 1 < attempts:
                 if retry_after is None:
                     self._sleep(self._backoff_s(attempt))

@@ -13,6 +13,7 @@ import json
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Literal
 
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
@@ -23,6 +24,9 @@ from tracker.model import Amendment, Change, Document, DocumentStatus, EditionIn
 from tracker.normalize import digest
 
 _GAP = 1024.0
+KeptPage = Literal["history", "dated"]
+"""Snapshot outcomes of the pages a backfill keeps: apart from checks' "ok", so that a check's conditional
+request and a re-parse's replay in fetch order never take them for the current page."""
 
 
 # ---- snapshots ------------------------------------------------------------------------------------
@@ -79,18 +83,16 @@ def last_good_snapshot(session: Session, key: str, language: str) -> m.Snapshot 
     ).first()
 
 
-def kept_page(session: Session, key: str, language: str, url: str) -> m.Snapshot | None:
-    """The dated edition page a backfill kept from this address, if it did."""
-    return session.exec(
-        select(m.Snapshot)
-        .where(
-            m.Snapshot.document_key == key,
-            m.Snapshot.language == language,
-            m.Snapshot.url == url,
-            m.Snapshot.outcome == "dated",
-        )
-        .order_by(col(m.Snapshot.id).desc())
-    ).first()
+def kept(
+    session: Session, key: str, language: str, outcome: KeptPage, url: str | None = None
+) -> m.Snapshot | None:
+    """The newest page a backfill kept: the `/history` table, or the dated edition page at `url`."""
+    query = select(m.Snapshot).where(
+        m.Snapshot.document_key == key, m.Snapshot.language == language, m.Snapshot.outcome == outcome
+    )
+    if url is not None:
+        query = query.where(m.Snapshot.url == url)
+    return session.exec(query.order_by(col(m.Snapshot.id).desc())).first()
 
 
 def snapshot_body(session: Session, snapshot: m.Snapshot) -> bytes:

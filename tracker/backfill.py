@@ -102,7 +102,7 @@ def backfill(
         for day in entries:
             url = edition_url(base, ident, language, day)
             with db.transaction() as session:
-                if editions.kept_page(session, key, language, url) is not None:
+                if editions.kept(session, key, language, "dated", url) is not None:
                     continue
             try:
                 page = adilet.fetch_text(ident, language, on=day)
@@ -129,6 +129,16 @@ def backfill(
         if own:
             fetcher.close()
     return BackfillResult(key, language, len(entries), fetched, recorded, moved, tuple(skipped))
+
+
+def rebuild(session: Session, recorder: Recorder, key: str, language: str) -> int:
+    """Merge again every dated page a backfill kept, after a re-parse rebuilt the checked editions; returns
+    how many editions that recorded."""
+    table = editions.kept(session, key, language, "history")
+    if table is None:
+        return 0
+    entries = wanted(_history(key, editions.snapshot_body(session, table), language), None, recorder.today())
+    return merge(session, recorder, key, language, entries)[0]
 
 
 def _history(key: str, body: bytes, language: str) -> list[HistoryEntry]:
@@ -166,7 +176,7 @@ def merge(
     base = recorder.settings.site(AdiletSite).config.base_url
     pages = []
     for day, named in days.items():
-        snap = editions.kept_page(session, key, language, edition_url(base, ident, language, day))
+        snap = editions.kept(session, key, language, "dated", edition_url(base, ident, language, day))
         if snap is None or snap.id is None:
             continue
         doc = structure.build(parse_page(editions.snapshot_body(session, snap), language))

@@ -315,7 +315,10 @@ class Checker:
         return [self.check(w.key, lang) for w in watches for lang in w.languages]
 
     def reparse(self, key: str, language: str) -> int:
-        """Re-derive the edition chain from the stored snapshots with today's parser; nobody is notified."""
+        """Re-derive the edition chain from the stored snapshots with today's parser, the pages a backfill
+        kept merged in by adilet's dates; nobody is notified."""
+        from tracker import backfill  # it builds on this module
+
         with self.db.transaction() as session:
             if editions.has_unkept_editions(session, key, language):
                 raise InputError(
@@ -337,6 +340,7 @@ class Checker:
                     notify=False,
                 )
                 count += result.outcome == "new_edition"
+            count += backfill.rebuild(session, self.recorder, key, language)
         return count
 
 

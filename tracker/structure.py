@@ -17,13 +17,18 @@ from datetime import date
 
 from tracker.model import Amendment, AmendmentKind, Block, Document, ParsedPage, Provision
 from tracker.normalize import normalize
-
-FOOTNOTE_START = re.compile(r"^\s*(?:Сноска|Ескерту|Footnote)\s*\.\s*", re.IGNORECASE)
-PENDING_START = re.compile(
-    r"^\s*(?:Примечание\s+(?:ИЗПИ|РЦПИ)|(?:ҚР\s+ӘМ\s+)?ЗҚАИ-ның\s+ескертпесі"
-    r"|Note\s+(?:of|by)\s+(?:the\s+)?(?:IZPI|ILLI|RCLI))\s*!\s*",
-    re.IGNORECASE,
+from tracker.vocabulary import (
+    AMENDMENT_KIND,
+    ANNOUNCES,
+    FOOTNOTE_START,
+    IN_FORCE_FROM,
+    IN_FORCE_SINCE,
+    PENDING_START,
+    REPEALED,
+    WHOLE_ACT,
+    WHOLE_TEXT,
 )
+
 _NUM = r"\d+(?:-\d+)*"
 _ORDINAL = r"(?:\d+(?:-\d+)*|[IVXLCІХ]+)"
 _AFTER = r"(?P<sep>\s*\.\s*|\s+|$)(?P<title>.*)$"
@@ -79,37 +84,10 @@ BANNER = re.compile(
 )
 """The site's banner above some acts («Вниманию пользователей! Для удобства пользования РЦПИ создано
 ОГЛАВЛЕНИЕ»): the site speaking, not the law."""
-REPEALED = re.compile(
-    r"^(?:Исключен[аоы]?|Утратил[аои]?\s+силу|(?:алынып|алып)\s+тасталды|күші\s+жойылды|Excluded|Deleted|Repealed)\b",
-    re.IGNORECASE,
-)
-WHOLE_TEXT = re.compile(r"По\s+всему\s+тексту|Бүкіл\s+мәтін|throughout\s+the\s+text", re.IGNORECASE)
-WHOLE_ACT = re.compile(
-    r"^(?:(?:Настоящий|Конституционный|Закон|Кодекс|Указ|Постановление|Приказ|Решение|Заң|Конституциялық"
-    r"|The|This|Constitutional|Law|Code|Decree|Order)\w*\s+)+(?:РК\s+|Республики\s+Казахстан\s+)?"
-    r"(?:утрачивает\s+силу|утратил\w*\s+силу|предусматривается\s+признать\s+утратившим\s+силу"
-    r"|күші\s+жойыл|күшін\s+жоя|(?:shall\s+)?lose[sd]?\s+(?:its\s+)?force|(?:is\s+)?repealed)",
-    re.IGNORECASE,
-)
-"""A notice that the act itself loses force («Конституционный закон утрачивает силу …»)."""
-ANNOUNCES = re.compile(r"предусматрива|көзделген|көзделеді|көзделуде|envisaged|planned", re.IGNORECASE)
-AMENDMENT_KIND = re.compile(
-    r"(?P<words_replaced>заменен|ауыстырыл|replaced)"
-    r"|(?P<new_wording>в\s+редакции|редакцияда|new\s+wording|as\s+worded)"
-    r"|(?P<repealed>исключ|тасталды|excluded|deleted|утра[тч]|күші\s+жойыл)"
-    r"|(?P<supplemented>дополн|толықтырыл|supplemented)"
-    r"|(?P<amended>изменени|өзгеріс|amend)",
-    re.IGNORECASE,
-)
-"""The first of these words before an act's reference says what that act did; a reference without its own
-verb («…; от 05.11.2022 № 156-VII») did what the one before it did."""
 NAMED_ARTICLE = re.compile(
     rf"(?:\bстать[яиюеёй]\w*|\bArticle)\s+(?P<a>{_NUM})(?![\w-])|(?<![\w-])(?P<b>{_NUM})-бап", re.IGNORECASE
 )
 """The article a footnote or notice is about when its subject names one («Статью 7 …», «4-бапқа …»)."""
-IN_FORCE_FROM = re.compile(r"(?:\bс|\bfrom|\bon)\s*$", re.IGNORECASE)
-IN_FORCE_SINCE = re.compile(r"\s*бастап")
-"""A fixed in-force date: «вводится в действие с 01.03.2016», «2016 жылғы 1 наурыздан бастап»."""
 EMBEDDED_ARTICLE = re.compile(rf"\s(?=(?:Статья\s+{_NUM}|{_NUM}-бап|Article\s+{_NUM})\s*\.)", re.IGNORECASE)
 """An article heading inside a chapter's heading: the site sometimes puts both in one `<h3>`."""
 ACT_NUMBER = re.compile(r"(?:№|\bN|\bNo\.?)\s?(?P<n>\d+(?:-[IVXLCІХ]+)*)(?![\w-])")

@@ -5,6 +5,7 @@ referendum law by undoing two of its edits (hand-made editions, real markup)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import signal
 import subprocess
 import sys
@@ -218,19 +219,24 @@ def test_an_older_page_between_stored_editions_reorders_the_chain(
     assert_chain_is_adilets(db)
 
 
-def test_sigkill_mid_backfill_then_rerun_records_each_edition_once(
-    db: Database, db_url: str, settings: Settings, server: ReplayServer, tmp_path: Path
-) -> None:
-    config_file = tmp_path / "config.toml"
-    config_file.write_text(
+def config_file(server: ReplayServer, tmp_path: Path) -> Path:
+    """A config for a `zanwatch` process reading the replay."""
+    path = tmp_path / "config.toml"
+    path.write_text(
         f'[sources.adilet]\nbase_url = "{server.url}"\napi_url = "{server.url}"\n'
         '[politeness]\ntimeout_s = 60.0\nretries = 0\n[politeness.rate_per_host]\ndefault = 1000.0\n'
         "[rules]\npacks = []\n",
         encoding="utf-8",
     )
+    return path
+
+
+def test_sigkill_mid_backfill_then_rerun_records_each_edition_once(
+    db: Database, db_url: str, settings: Settings, server: ReplayServer, tmp_path: Path
+) -> None:
     last = f"{PATH}/{DAYS[2]:%d.%m.%Y}"
     server.sequence(last, [Reply(REAL, delay_s=60.0), Reply(REAL)])  # the third page hangs the first time
-    command = [str(ZANWATCH), "--config", str(config_file), "--db", db_url, "backfill", KEY]
+    command = [str(ZANWATCH), "--config", str(config_file(server, tmp_path)), "--db", db_url, "backfill", KEY]
     first = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while last not in dated_requests(server) and first.poll() is None and time.monotonic() < deadline:
@@ -244,4 +250,77 @@ def test_sigkill_mid_backfill_then_rerun_records_each_edition_once(
     assert second.returncode == 0, second.stderr
     assert "1 pages read, 3 editions recorded" in " ".join(second.stdout.split())
     assert sorted(dated_requests(server)) == sorted([*(f"{PATH}/{d:%d.%m.%Y}" for d in DAYS), last])
+    assert_chain_is_adilets(db)
+
+
+def notice(page: str, article: str, when: date) -> str:
+    """A red «Примечание ИЗПИ!» announcing a new wording of `article`, before its heading, as adilet prints
+    one."""
+    at = page.index(f"Статья {article}.")
+    heading = page[page.rindex("<p", 0, at) : at]
+    red = '<font color="#FF0000">&nbsp;&nbsp;&nbsp;&nbsp;&nbsp; '
+    text = (
+        f"<p>{red}Примечание ИЗПИ!</font><br>{red}Статья предусматривается в редакции Закона РК от "
+        f'20.11.2021 <a href="https://adilet.zan.kz/rus/docs/Z2100000350#z3">№ 350-VII</a> '
+        f"(вводится в действие с {when:%d.%m.%Y}).</font></p>"
+    )
+    return page.replace(heading, text + heading, 1)
+
+
+def test_show_at_a_date_is_the_law_in_force_then_with_what_was_announced(
+    db: Database, settings: Settings, server: ReplayServer, cli
+) -> None:
+    for day in DAYS[1:]:  # announced with the second edition, still pending in the third
+        server.route(f"{PATH}/{day:%d.%m.%Y}", notice(PAGES[day], "10", date(2027, 7, 1)))
+    backfill(db, settings, KEY, "rus")
+
+    between = cli("show", KEY, "--at", "2023-01-01", "--article", "10")
+    assert between.code == 0, between.err
+    out = " ".join(between.out.split())
+    assert "in force on 01.01.2023: edition 2, adilet's edition of 10.03.2022 (105-VII)" in out
+    assert "announced, not yet in force: 350-VII — new_wording art_10, in force 01.07.2027" in out
+    assert "принадлежит Президенту Республики Казахстан." in out
+    before = cli("show", KEY, "--at", "01.01.2021", "--article", "10")
+    assert "edition 1" in before.out and "350-VII" not in before.out
+    assert "принадлежит Президенту и Парламенту." in before.out
+
+    too_early = cli("show", KEY, "--at", "01.01.2018")
+    assert too_early.code == 3 and "zanwatch backfill" in too_early.err
+    not_yet_recorded = cli("show", KEY, "--at", "01.01.2023", "--recorded")
+    assert not_yet_recorded.code == 3 and "recorded by 01.01.2023" in not_yet_recorded.err
+    today = cli("show", KEY, "--at", date.today().isoformat(), "--recorded", "--article", "8")
+    assert "recorded by" in today.out and "edition 3" in today.out
+
+    diff = cli("diff", KEY, "--from", "01.01.2021", "--to", "01.01.2023", "--format", "json")
+    assert diff.code == 0, diff.err
+    assert [c["new_num"] for c in json.loads(diff.out)["changes"]] == ["10"]
+    history = " ".join(cli("history", KEY).out.split())
+    assert all(f"{day:%d.%m.%Y}" in history for day in DAYS) and "250-VI" in history
+
+
+def test_since_starts_from_the_edition_in_force_then(
+    db: Database, settings: Settings, server: ReplayServer
+) -> None:
+    result = backfill(db, settings, KEY, "rus", since=date(2023, 1, 1))
+    assert (result.listed, result.recorded) == (2, 2)
+    with db.transaction() as session:
+        assert [e.edition_date for e in editions.list_editions(session, KEY, "rus")] == list(DAYS[1:])
+
+
+def test_reparse_keeps_the_backfilled_editions_in_adilets_order(
+    db: Database, settings: Settings, server: ReplayServer
+) -> None:
+    checker = Checker(settings, db)
+    checker.check(KEY, "rus")
+    backfill(db, settings, KEY, "rus")
+    events = counts(db)["event"]
+    checker.reparse(KEY, "rus")
+    assert_chain_is_adilets(db)
+    assert counts(db)["event"] == events
+
+
+def test_watch_add_with_backfill(db: Database, server: ReplayServer, cli, tmp_path: Path) -> None:
+    added = cli("--config", str(config_file(server, tmp_path)), "watch", "add", KEY, "--backfill")
+    assert added.code == 0, added.err
+    assert "3 editions recorded" in " ".join(added.out.split())
     assert_chain_is_adilets(db)

@@ -135,8 +135,10 @@ def flags(
 ) -> None:
     """List stored flags, newest first."""
     from storage.flags import list_flags
+    from tracker.rules import check_themes
 
     as_json = _wants_json(fmt)
+    check_themes(theme)
     with database().transaction() as session:
         rows = list_flags(
             session,

@@ -22,6 +22,7 @@ from tracker.config import Telegram as TelegramConfig
 from tracker.errors import InputError
 from tracker.notify.channels import EventChannel, register
 from tracker.notify.delivery import Outcome
+from tracker.retry_after import retry_after_s
 from tracker.web import links
 
 CHANNEL = "telegram"
@@ -128,6 +129,7 @@ def _classify(response: httpx.Response) -> Outcome:
         return Outcome("delivered", code)
     error = f"HTTP {code}: {answer.get('description') or response.reason_phrase}".strip()
     if code == 429 or code >= 500:
-        retry_after = (answer.get("parameters") or {}).get("retry_after")
-        return Outcome("retry", code, error, float(retry_after) if retry_after is not None else None)
+        asked = (answer.get("parameters") or {}).get("retry_after")
+        headers = response.headers if asked is None else {"retry-after": str(asked)}
+        return Outcome("retry", code, error, retry_after_s(headers))
     return Outcome("failed", code, error)

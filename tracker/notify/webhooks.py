@@ -11,7 +11,6 @@ import json
 import logging
 import threading
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 import httpx
 from standardwebhooks import Webhook
@@ -27,6 +26,7 @@ from tracker.notify.channels import EventChannel, register
 from tracker.notify.delivery import EventSummary, Outcome
 from tracker.notify.events import with_id
 from tracker.notify.subscribers import new_secret, validate_webhook_url
+from tracker.retry_after import retry_after_s
 
 CHANNEL = "webhook"
 USER_AGENT = "ZanWatch-Webhooks/1"
@@ -143,17 +143,5 @@ def _classify(response: httpx.Response) -> Outcome:
         return Outcome("delivered", code)
     error = f"HTTP {code} {response.reason_phrase}".strip()
     if code == 429 or code >= 500:
-        return Outcome("retry", code, error, _retry_after_s(response.headers.get("retry-after")))
+        return Outcome("retry", code, error, retry_after_s(response.headers))
     return Outcome("failed", code, error)
-
-
-def _retry_after_s(value: str | None) -> float | None:
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds()) if when.tzinfo else None

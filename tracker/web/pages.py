@@ -26,7 +26,7 @@ from tracker.config import Settings
 from tracker.errors import InputError, NotFound
 from tracker.model import DIRECTIONS, SEVERITIES, Watch
 from tracker.render.html import render_change
-from tracker.rules import THEMES
+from tracker.rules import THEMES, check_themes
 from tracker.web import links
 from tracker.web.app import session, settings_of
 
@@ -251,6 +251,7 @@ def filtered_flags(
     """Flags by theme, minimum severity, direction, law and day; shared by the page and the API."""
     if direction and direction not in DIRECTIONS:
         raise InputError(f"unknown direction {direction!r}: use one of {', '.join(DIRECTIONS)}")
+    check_themes([theme] if theme else ())
     rows = list_flags(
         s,
         since=since,
