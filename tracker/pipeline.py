@@ -1,7 +1,9 @@
 """Checking a watched document: fetch → gate → snapshot → parse → edition → diff → flags → events.
 
-Everything one check learns is written in one transaction, so a crash leaves nothing half-written and
-running the check again is harmless. A suspect page is kept as a snapshot and never becomes an edition.
+A check reads like that flow: the document's previous state is read once (`Recorder.previous`), the whole
+outcome is computed in memory as plain values (`Recorder.plan` → `Outcome`), and storage writes it in one
+transaction (`Recorder.write`), so a crash leaves nothing half-written and running the check again is
+harmless. A suspect page is kept as a snapshot and never becomes an edition.
 """
 
 from __future__ import annotations
