@@ -23,7 +23,7 @@ ROUNDS = 7
 HEADING = re.compile(r"Статья \d+(?:-\d+)?\.")
 
 
-def code_sized_page() -> bytes:
+def code_sized_page(target_bytes: int = TARGET_BYTES) -> bytes:
     frame = (FIXTURES / "Z070000258_.rus.html").read_text(encoding="utf-8")
     bodies = []
     for name in ("Z070000258_.rus.html", "Z950002592_.rus.html"):
@@ -36,7 +36,7 @@ def code_sized_page() -> bytes:
         part = HEADING.sub(lambda _: f"Статья {next(numbers)}.", body)
         parts.append(part)
         size += len(part.encode())
-        if size >= TARGET_BYTES:
+        if size >= target_bytes:
             break
     start, end = frame.index("<article>") + len("<article>"), frame.index("</article>")
     return (frame[:start] + "".join(parts) + frame[end:]).encode()

@@ -1,10 +1,11 @@
 """legalacts.egov.kz («Открытые НПА»): drafts of regulations published for public discussion.
 
 The portal is server-rendered (SOURCES.md §2). Its robots.txt allows the lists and disallows the card pages
-(`/npa/view`, `/application/…`), so reading a card is the explicit `drafts.follow_cards` choice; without it
-only list pages are read, and only where robots.txt allows them. Seen in real pages: the card's title,
-labelled items, developer, comment counter, files and text block, and the list's `div.contentlist` cards
-with an `h3` link. Unconfirmed: the Kazakh labels, labelled items on list cards, and `?page=` starting at 1.
+(`/npa/view`, `/application/…`), so reading a card is the explicit `[sources.legalacts] follow_cards`
+choice; without it only list pages are read, and only where robots.txt allows them. Seen in real pages: the
+card's title, labelled items, developer, comment counter, files and text block, and the list's
+`div.contentlist` cards with an `h3` link. Unconfirmed: the Kazakh labels, labelled items on list cards,
+and `?page=` starting at 1.
 """
 
 from __future__ import annotations
@@ -385,8 +386,8 @@ class LegalactsSource:
         """Card pages need the deliberate `follow_cards` choice; other pages need robots.txt's consent."""
         if card and not self.follow_cards:
             raise InputError(
-                "robots.txt disallows /npa/view; set drafts.follow_cards = true in config to follow draft "
-                "cards deliberately"
+                "robots.txt disallows /npa/view; set [sources.legalacts] follow_cards = true in config to "
+                "follow draft cards deliberately"
             )
         if not card and not self.robots().allows(url):
             raise InputError(

@@ -189,8 +189,8 @@ def _with_default_stale_days(days: dict[StaleStage, int]) -> dict[StaleStage, in
 
 @dataclass(frozen=True, config=STRICT)
 class Drafts:
-    base_url: HttpUrl = "https://legalacts.egov.kz"
-    follow_cards: Flag = False
+    """The drafts job: what it looks for (the portal itself is `[sources.legalacts]`)."""
+
     keywords: tuple[Text, ...] = ()
     languages: tuple[Literal["ru", "kk"], ...] = ("ru", "kk")
     """The portal's list pages are read in each language (`egovLang`); Kazakh titles match Kazakh keywords."""
@@ -290,6 +290,8 @@ _LEGACY = {
     "sources.adilet_base_url": "adilet.base_url",
     "sources.adilet_api_url": "adilet.api_url",
     "sources.parliament_url": "mazhilis.base_url",
+    "drafts.base_url": "legalacts.base_url",
+    "drafts.follow_cards": "legalacts.follow_cards",
 }
 """Keys of earlier files and the site table they now belong to; a file may still use them."""
 
@@ -300,21 +302,20 @@ Place = tuple[int | str, ...]
 def _upgrade(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[Place, Place]]:
     """Move the keys of earlier files into their site's table (a key given in the table itself wins);
     also say where each moved key was, so that a problem with it names the key the file has."""
-    data = dict(raw)
-    sources = data.get("sources", {})
+    data = {name: dict(value) if isinstance(value, dict) else value for name, value in raw.items()}
+    sources = data.setdefault("sources", {})
     if not isinstance(sources, dict):
         return data, {}
-    sources = dict(sources)
     moved: dict[Place, Place] = {}
     for old, new in _LEGACY.items():
         section, _, key = old.rpartition(".")
-        holder = sources if section else data
+        holder = data.get(section) if section else data
         site, _, field = new.partition(".")
         table = sources.get(site, {})
-        if key in holder and isinstance(table, dict):
+        if isinstance(holder, dict) and key in holder and isinstance(table, dict):
             sources[site] = {field: holder.pop(key), **table}
             moved[("sources", site, field)] = tuple(old.split("."))
-    return {**data, "sources": sources}, moved
+    return data, moved
 
 
 @dataclass(frozen=True, config=STRICT)

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from scrapers import files, legalacts
 from scrapers.legalacts import DraftCard, DraftSummary, LegalactsSource, PageFetcher, card_url, draft_page
 from scrapers.parliament import Bill, BillSource
+from scrapers.sites.legalacts import LegalactsSite
 from storage import drafts as store
 from storage import editions, health
 from storage import events as outbox
@@ -65,8 +66,8 @@ def almaty_today(settings: Settings) -> date:
 class DraftFollower:
     """Finds drafts by keyword and records each one's versions and announcements.
 
-    Cards are read only with `drafts.follow_cards` (robots.txt disallows them); without it a draft is
-    known from its list entry alone: it is announced and its deadline watched, but it has no text.
+    Cards are read only with `[sources.legalacts] follow_cards` (robots.txt disallows them); without it a
+    draft is known from its list entry alone: it is announced and its deadline watched, but it has no text.
     """
 
     def __init__(
@@ -81,13 +82,9 @@ class DraftFollower:
         self.settings = settings
         self.db = db
         fetcher = fetcher or polite_fetcher(settings, db)
+        portal = settings.site(LegalactsSite).config
         self.sources = [
-            LegalactsSource(
-                fetcher,
-                settings.drafts.base_url,
-                follow_cards=settings.drafts.follow_cards,
-                language=language,
-            )
+            LegalactsSource(fetcher, portal.base_url, follow_cards=portal.follow_cards, language=language)
             for language in settings.drafts.languages
         ]
         self.recorder = recorder or Recorder(settings)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-from scrapers.sites import key_from_url, registered
 from tracker.errors import InputError
 from tracker.model import LANGUAGES
 
@@ -26,6 +25,8 @@ TAGS = (  # the tags of the bundled watch list; any other label is welcome too
 
 def key_from(text: str) -> str:
     """A key as typed, or the key of a pasted document address (https://adilet.zan.kz/rus/docs/Z010000142_)."""
+    from scrapers.sites import key_from_url  # the sites load pydantic: `zanwatch --help` must not
+
     return key_from_url(text) or text
 
 
@@ -34,6 +35,8 @@ def parse_key(key: str) -> tuple[str, str]:
     source, sep, ident = key.partition(":")
     if not sep:
         raise InputError(f"invalid key {key!r}: expected SOURCE:ID, e.g. adilet:Z010000142_")
+    from scrapers.sites import registered
+
     sites = registered()
     if source not in sites:
         raise InputError(f"unknown source {source!r} in {key!r}: use one of {', '.join(sites)}")

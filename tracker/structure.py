@@ -17,13 +17,18 @@ from datetime import date
 
 from tracker.model import Amendment, AmendmentKind, Block, Document, ParsedPage, Provision
 from tracker.normalize import normalize
-
-FOOTNOTE_START = re.compile(r"^\s*(?:Сноска|Ескерту|Footnote)\s*\.\s*", re.IGNORECASE)
-PENDING_START = re.compile(
-    r"^\s*(?:Примечание\s+(?:ИЗПИ|РЦПИ)|(?:ҚР\s+ӘМ\s+)?ЗҚАИ-ның\s+ескертпесі"
-    r"|Note\s+(?:of|by)\s+(?:the\s+)?(?:IZPI|ILLI|RCLI))\s*!\s*",
-    re.IGNORECASE,
+from tracker.vocabulary import (
+    AMENDMENT_KIND,
+    ANNOUNCES,
+    FOOTNOTE_START,
+    IN_FORCE_FROM,
+    IN_FORCE_SINCE,
+    PENDING_START,
+    REPEALED,
+    WHOLE_ACT,
+    WHOLE_TEXT,
 )
+
 _NUM = r"\d+(?:-\d+)*"
 _ORDINAL = r"(?:\d+(?:-\d+)*|[IVXLCІХ]+)"
 _AFTER = r"(?P<sep>\s*\.\s*|\s+|$)(?P<title>.*)$"
@@ -79,37 +84,10 @@ BANNER = re.compile(
 )
 """The site's banner above some acts («Вниманию пользователей! Для удобства пользования РЦПИ создано
 ОГЛАВЛЕНИЕ»): the site speaking, not the law."""
-REPEALED = re.compile(
-    r"^(?:Исключен[аоы]?|Утратил[аои]?\s+силу|(?:алынып|алып)\s+тасталды|күші\s+жойылды|Excluded|Deleted|Repealed)\b",
-    re.IGNORECASE,
-)
-WHOLE_TEXT = re.compile(r"По\s+всему\s+тексту|Бүкіл\s+мәтін|throughout\s+the\s+text", re.IGNORECASE)
-WHOLE_ACT = re.compile(
-    r"^(?:(?:Настоящий|Конституционный|Закон|Кодекс|Указ|Постановление|Приказ|Решение|Заң|Конституциялық"
-    r"|The|This|Constitutional|Law|Code|Decree|Order)\w*\s+)+(?:РК\s+|Республики\s+Казахстан\s+)?"
-    r"(?:утрачивает\s+силу|утратил\w*\s+силу|предусматривается\s+признать\s+утратившим\s+силу"
-    r"|күші\s+жойыл|күшін\s+жоя|(?:shall\s+)?lose[sd]?\s+(?:its\s+)?force|(?:is\s+)?repealed)",
-    re.IGNORECASE,
-)
-"""A notice that the act itself loses force («Конституционный закон утрачивает силу …»)."""
-ANNOUNCES = re.compile(r"предусматрива|көзделген|көзделеді|көзделуде|envisaged|planned", re.IGNORECASE)
-AMENDMENT_KIND = re.compile(
-    r"(?P<words_replaced>заменен|ауыстырыл|replaced)"
-    r"|(?P<new_wording>в\s+редакции|редакцияда|new\s+wording|as\s+worded)"
-    r"|(?P<repealed>исключ|тасталды|excluded|deleted|утра[тч]|күші\s+жойыл)"
-    r"|(?P<supplemented>дополн|толықтырыл|supplemented)"
-    r"|(?P<amended>изменени|өзгеріс|amend)",
-    re.IGNORECASE,
-)
-"""The first of these words before an act's reference says what that act did; a reference without its own
-verb («…; от 05.11.2022 № 156-VII») did what the one before it did."""
 NAMED_ARTICLE = re.compile(
     rf"(?:\bстать[яиюеёй]\w*|\bArticle)\s+(?P<a>{_NUM})(?![\w-])|(?<![\w-])(?P<b>{_NUM})-бап", re.IGNORECASE
 )
 """The article a footnote or notice is about when its subject names one («Статью 7 …», «4-бапқа …»)."""
-IN_FORCE_FROM = re.compile(r"(?:\bс|\bfrom|\bon)\s*$", re.IGNORECASE)
-IN_FORCE_SINCE = re.compile(r"\s*бастап")
-"""A fixed in-force date: «вводится в действие с 01.03.2016», «2016 жылғы 1 наурыздан бастап»."""
 EMBEDDED_ARTICLE = re.compile(rf"\s(?=(?:Статья\s+{_NUM}|{_NUM}-бап|Article\s+{_NUM})\s*\.)", re.IGNORECASE)
 """An article heading inside a chapter's heading: the site sometimes puts both in one `<h3>`."""
 ACT_NUMBER = re.compile(r"(?:№|\bN|\bNo\.?)\s?(?P<n>\d+(?:-[IVXLCІХ]+)*)(?![\w-])")
@@ -142,7 +120,9 @@ _NUMBER_DATES = (
     (re.compile(r"\b(\d{1,2})\s+([^\W\d_]+)\s+(\d{4})\b"), (3, 2, 1)),
     (re.compile(r"\b(\d{4})\s+жылғы\s+(\d{1,2})\s+([^\W\d_]+)"), (1, 3, 2)),
 )
-"""Date patterns that open with `\\b\\d`: each can only match where a number starts."""
+"""Date patterns that open with `\\b\\d`: each can only match where a number starts, one of one or two
+digits (the first and third) or of four (the second and fourth), followed by a full stop (the first two)
+or a space (the last two)."""
 _ENGLISH_DATE = re.compile(rf"\b({'|'.join(_ENGLISH_MONTHS)})\s+(\d{{1,2}}),\s+(\d{{4}})\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
 
@@ -160,20 +140,30 @@ def _month(word: str) -> int | None:
 def _date_matches(
     text: str, until: int | None = None
 ) -> Iterator[tuple[re.Match[str], tuple[int, int, int]]]:
-    """What `finditer` of each date pattern gives, with the groups of year, month and day, but tried only
-    where a number starts (an English date: only when a number is followed by a comma) instead of at
-    every character: footnotes are dense with text and this scan dominated building a document.
+    """What `finditer` of each date pattern gives (by where they start, English dates last), with the groups
+    of year, month and day, but tried only where a number starts that the pattern can open with (its
+    length, the character after it; an English date: only when a number is followed by a comma) instead of
+    at every character: footnotes are dense with text and this scan dominated building a document.
     `until`: only the dates that start before it (a match found there is the same as in the whole text)."""
     numbers = [number.span() for number in _NUMBER.finditer(text)]
     until = len(text) if until is None else until
-    for pattern, order in _NUMBER_DATES:
-        end = 0
-        for start, _ in numbers:
-            if start >= until:
-                break
-            if start >= end and (match := pattern.match(text, start)):
-                end = match.end()
-                yield match, order
+    ends = [0] * len(_NUMBER_DATES)
+    for start, end in numbers:
+        if start >= until:
+            break
+        width, after = end - start, text[end : end + 1]
+        if width > 2 and width != 4:
+            continue
+        if after == ".":
+            which = 1 if width == 4 else 0
+        elif after.isspace():
+            which = 3 if width == 4 else 2
+        else:
+            continue
+        pattern, order = _NUMBER_DATES[which]
+        if start >= ends[which] and (match := pattern.match(text, start)):
+            ends[which] = match.end()
+            yield match, order
     if any(text.startswith(",", end) for _, end in numbers):
         for match in _ENGLISH_DATE.finditer(text):
             if match.start() >= until:

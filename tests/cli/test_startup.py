@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
+import tracker.cli
 from storage.db import Database, _alembic_config, head_revision, known_revisions
+from tracker.cli import COMMANDS
+from tracker.cli.app import app
 
 
 def _loaded_after(args: list[str], db_url: str) -> set[str]:
@@ -28,15 +33,47 @@ def _loaded_after(args: list[str], db_url: str) -> set[str]:
 
 
 def test_help_and_version_load_no_database_code(db_url: str) -> None:
-    for args in (["--help"], ["--version"], ["watch", "--help"]):
-        loaded = _loaded_after(args, db_url)
-        assert not {"sqlalchemy", "alembic", "storage.db", "apscheduler", "fastapi"} & loaded, args
+    database = {"sqlalchemy", "alembic", "storage.db", "apscheduler", "fastapi"}
+    for args in (["--help"], ["--version"]):  # nor pydantic (Typer loads it to coerce a command's options)
+        assert not (database | {"pydantic"}) & _loaded_after(args, db_url), args
+    assert not database & _loaded_after(["watch", "--help"], db_url)
 
 
 def test_a_database_command_on_a_current_schema_does_not_load_alembic(db: Database) -> None:
-    loaded = _loaded_after(["watch", "list"], db.url)
+    loaded = _loaded_after(["--db", db.url, "watch", "list"], db.url)
     assert "storage.watchlist" in loaded
     assert not {"alembic", "tracker.schedule", "fastapi", "tracker.notify", "tracker.rules"} & loaded
+    assert {m for m in loaded if m.startswith("tracker.cli.")} == {"tracker.cli.app", "tracker.cli.watch"}
+
+
+def test_commands_names_where_every_command_is_registered() -> None:
+    package = Path(tracker.cli.__file__).parent
+    assert set(COMMANDS) == {p.stem for p in package.glob("*.py")} - {"__init__", "app"}
+    for module in COMMANDS:
+        importlib.import_module(f"tracker.cli.{module}")
+    registered: dict[str, set[str]] = {}
+    for c in app.registered_commands:
+        assert c.callback is not None
+        name = c.name or c.callback.__name__.replace("_", "-")
+        registered.setdefault(c.callback.__module__.removeprefix("tracker.cli."), set()).add(name)
+    for g in app.registered_groups:
+        modules = {c.callback.__module__ for c in g.typer_instance.registered_commands if c.callback}
+        assert g.name is not None and len(modules) == 1
+        registered.setdefault(modules.pop().removeprefix("tracker.cli."), set()).add(g.name)
+    assert registered == {module: set(names) for module, names in COMMANDS.items()}
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--db", "sqlite://", "--help", "watch"]])
+def test_help_lists_every_command(args: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", f"from tracker.cli import main; main({args!r})"],
+        env={**os.environ, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    listed = {line.split()[1] for line in done.stdout.splitlines() if line.startswith("│ ")}
+    assert listed >= {name for names in COMMANDS.values() for name in names}
 
 
 def test_head_revision_is_the_head_alembic_finds() -> None:

@@ -66,9 +66,8 @@ def portal() -> Iterator[ReplayServer]:
 def draft_settings(portal: ReplayServer, *, follow_cards: bool = True) -> Settings:
     return dataclasses.replace(
         config.load(),
-        drafts=Drafts(
-            base_url=portal.url, follow_cards=follow_cards, keywords=("некоммерческ",), languages=("ru",)
-        ),
+        drafts=Drafts(keywords=("некоммерческ",), languages=("ru",)),
+        sources=config.site_tables(legalacts={"base_url": portal.url, "follow_cards": follow_cards}),
         politeness=Politeness(
             rate_per_host={"default": 1000.0}, retries=1, backoff_base_s=0.0, timeout_s=2.0
         ),

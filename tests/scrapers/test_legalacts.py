@@ -229,8 +229,8 @@ def test_card_refused_without_follow_cards_and_nothing_fetched() -> None:
     with pytest.raises(InputError) as caught:
         source.card("15900101")
     assert str(caught.value) == (
-        "robots.txt disallows /npa/view; set drafts.follow_cards = true in config to follow draft cards "
-        "deliberately"
+        "robots.txt disallows /npa/view; set [sources.legalacts] follow_cards = true in config to follow "
+        "draft cards deliberately"
     )
     assert site.requests == []
 

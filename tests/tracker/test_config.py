@@ -33,6 +33,7 @@ BAD = [
     ('[drafts]\nbase_url = "javascript:alert(1)"\n', "drafts.base_url"),
     ('[sources]\nadilet_base_url = "file:///etc"\n', "sources.adilet_base_url"),
     ('[sources.adilet]\nbase_url = "file:///etc"\n', "sources.adilet.base_url"),
+    ('[sources.legalacts]\nfollow_cards = "yes"\n', "sources.legalacts.follow_cards"),
     ("[sources.adilet]\ncolour = 1\n", "unknown key sources.adilet.colour"),
     ("[sources.adlet]\n", "sources.adlet: unknown site 'adlet': use one of adilet,"),
     ("[sources]\nadilet = 5\n", "[sources.adilet] must be a table"),
@@ -100,7 +101,11 @@ def test_a_file_with_the_older_source_keys_still_points_the_sites_where_it_says(
         "[sources]\n"
         'adilet_base_url = "http://127.0.0.1:8001"\n'
         'adilet_api_url = "http://127.0.0.1:8002"\n'
-        'parliament_url = "http://127.0.0.1:8003"\n',
+        'parliament_url = "http://127.0.0.1:8003"\n'
+        "[drafts]\n"
+        'base_url = "http://127.0.0.1:8004"\n'
+        "follow_cards = true\n"
+        'keywords = ["некоммерческ"]\n',
         encoding="utf-8",
     )
     loaded = config.load(path)
@@ -111,6 +116,9 @@ def test_a_file_with_the_older_source_keys_still_points_the_sites_where_it_says(
         "https://mirror.example.org",
     )
     assert loaded.sources["mazhilis"].base_url == "http://127.0.0.1:8003"
+    portal = loaded.sources["legalacts"]
+    assert (portal.base_url, portal.follow_cards) == ("http://127.0.0.1:8004", True)
+    assert loaded.drafts.keywords == ("некоммерческ",)
     assert loaded.site_for("adilet:Z010000142_")[0].public_url("Z010000142_", "kaz") == (
         "https://mirror.example.org/kaz/docs/Z010000142_"
     )

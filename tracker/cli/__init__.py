@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import NoReturn
 
@@ -10,23 +11,45 @@ import typer
 from tracker.errors import ZanWatchError
 from tracker.output import shown
 
+COMMANDS = {
+    "acts": ("acts", "act"),
+    "cluster": ("worker", "scheduler"),
+    "daemon": ("run", "status", "import"),
+    "delivery": ("deliver", "subscribers", "deliveries", "digest"),
+    "drafts": ("drafts",),
+    "editions": ("check", "backfill", "history", "diff", "show", "compare", "reparse", "demo"),
+    "initiatives": ("initiatives",),
+    "parse": ("parse",),
+    "rules": ("flags", "rules"),
+    "serve": ("serve",),
+    "watch": ("init", "watch", "config"),
+}
+"""The commands and command groups each module of `tracker.cli` registers. A command imports only its own
+module: Typer builds the parameters of every registered command on each run, and a small command should not
+pay for all of them. `--version` needs none; help, completion and an unknown name get every module."""
+_MODULE_OF = {name: module for module, names in COMMANDS.items() for name in names}
+_VALUED_OPTIONS = ("--config", "--db")
+
+
+def _modules_for(argv: list[str]) -> list[str]:
+    args = iter(argv)
+    for arg in args:
+        if arg == "--version":
+            return []
+        if arg == "--help":
+            break
+        if arg in _VALUED_OPTIONS:
+            next(args, None)
+        elif not arg.startswith("-"):
+            return [_MODULE_OF[arg]] if arg in _MODULE_OF else list(COMMANDS)
+    return list(COMMANDS)
+
 
 def main(argv: list[str] | None = None) -> None:
-    from tracker.cli import (  # noqa: F401  (register commands)
-        acts,
-        cluster,
-        daemon,
-        delivery,
-        drafts,
-        editions,
-        initiatives,
-        parse,
-        rules,
-        serve,
-        watch,
-    )
     from tracker.cli.app import app
 
+    for module in _modules_for(sys.argv[1:] if argv is None else argv):
+        importlib.import_module(f"tracker.cli.{module}")  # registers its commands
     try:
         code = app(args=argv, prog_name="zanwatch", standalone_mode=False)
     except ZanWatchError as exc:

@@ -12,7 +12,6 @@ from tracker.cli.app import app, console, database, parse_day
 from tracker.errors import InputError
 from tracker.keys import check_tags, parse_key
 from tracker.model import Act, ActTarget
-from tracker.timeline import ACT_STATES
 
 
 def _when(target: ActTarget) -> str:
@@ -38,6 +37,7 @@ def acts_list(
 ) -> None:
     """Amending acts touching watched documents, newest first, with the documents and articles they touch."""
     from storage import acts, watchlist
+    from tracker.timeline import ACT_STATES
 
     if fmt not in ("table", "json"):
         raise InputError(f"unknown format {fmt!r}: use table or json")

@@ -62,13 +62,16 @@ def _local(when: datetime | None, tz: ZoneInfo) -> str:
 
 @app.command()
 def status() -> None:
-    """Last check and outcome per source, failures in a row, degradation, pending deliveries, next runs."""
+    """Last check and outcome per source, failures in a row, degradation, pending deliveries, the queue
+    (PostgreSQL), next runs."""
     from storage import deliveries, health, watchlist
+    from tracker.cli.cluster import queue_state
     from tracker.schedule import next_runs
 
     cfg = settings()
     tz = ZoneInfo(cfg.schedule.timezone)
-    with database().transaction() as session:
+    db = database()
+    with db.transaction() as session:
         rows = health.all_health(session)
         watches = watchlist.all_watches(session)
         pending = len(deliveries.listing(session, status="pending", limit=PENDING_LIMIT))
@@ -86,6 +89,8 @@ def status() -> None:
         )
     console.print(table if rows else "No checks yet: run `zanwatch check` or `zanwatch run`.")
     console.print(f"Pending deliveries: {pending}")
+    if (queue := queue_state(db)) is not None:
+        console.print(queue)
     runs = next_runs(cfg, watches, rows, datetime.now(UTC))
     plan = Table("next run", f"at ({cfg.schedule.timezone})")
     for planned in runs[:NEXT_RUNS_SHOWN]:

@@ -15,7 +15,7 @@ from rich.console import Console
 from scrapers.http import Fetcher
 from storage import editions
 from storage.db import Database
-from tracker.config import Drafts, Settings
+from tracker.config import Drafts, Settings, site_tables
 from tracker.diff import diff_documents
 from tracker.drafts import LANGUAGE, DraftFollower, almaty_today
 from tracker.render import Side
@@ -85,8 +85,11 @@ def run_draft_demo(console: Console, db: Database, settings: Settings) -> None:
         2: (today - timedelta(days=1), today + timedelta(days=2)),
     }
     with ReplayServer() as portal, Fetcher(settings.politeness) as fetcher:
-        drafts = Drafts(base_url=portal.url, follow_cards=True, keywords=("некоммерческ",), languages=("ru",))
-        follower = DraftFollower(dataclasses.replace(settings, drafts=drafts), db, fetcher=fetcher)
+        drafts = Drafts(keywords=("некоммерческ",), languages=("ru",))
+        sources = site_tables(legalacts={"base_url": portal.url, "follow_cards": True})
+        follower = DraftFollower(
+            dataclasses.replace(settings, drafts=drafts, sources=sources), db, fetcher=fetcher
+        )
         portal.route("/robots.txt", ROBOTS, content_type="text/plain; charset=utf-8")
         console.print(
             f"\n[bold]Drafts[/] — replaying the legalacts.egov.kz portal from {portal.url} (offline)"

@@ -1,0 +1,53 @@
+"""The words of adilet's footnotes and notices, in Russian, Kazakh and English: one place for every reader.
+
+The site's parser (`scrapers.adilet`) uses them to tell a footnote or a notice from the law's text; the
+structure builder (`tracker.structure`) to read what each amending act did and when it bites.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tracker.model import AmendmentKind
+
+FOOTNOTE_START = re.compile(r"^\s*(?:Сноска|Ескерту|Footnote)\s*\.\s*", re.IGNORECASE)
+"""«Сноска.» / «Ескерту.» / «Footnote.»: a footnote naming the acts that changed the provision above it."""
+PENDING_START = re.compile(
+    r"^\s*(?:Примечание\s+(?:ИЗПИ|РЦПИ)|(?:ҚР\s+ӘМ\s+)?ЗҚАИ-ның\s+ескертпесі"
+    r"|Note\s+(?:of|by)\s+(?:the\s+)?(?:IZPI|ILLI|RCLI))\s*!\s*",
+    re.IGNORECASE,
+)
+"""«Примечание ИЗПИ!»: the editors' notice, announcing a change not yet in force or merely commenting."""
+ANNOUNCES = re.compile(r"предусматрива|көзделген|көзделеді|көзделуде|envisaged|planned", re.IGNORECASE)
+"""A notice announcing a change adopted but not yet in force («предусматривается изменение …»)."""
+AMENDMENT_VERBS: tuple[tuple[AmendmentKind, str], ...] = (
+    (AmendmentKind.WORDS_REPLACED, r"заменен|ауыстырыл|replaced"),
+    (AmendmentKind.NEW_WORDING, r"в\s+редакции|редакцияда|new\s+wording|as\s+worded"),
+    (AmendmentKind.REPEALED, r"исключ|тасталды|excluded|deleted|утра[тч]|күші\s+жойыл"),
+    (AmendmentKind.SUPPLEMENTED, r"дополн|толықтырыл|supplemented"),
+    (AmendmentKind.AMENDED, r"изменени|өзгеріс|amend"),
+)
+"""The verbs of each kind of amendment, the more specific kinds first."""
+AMENDMENT_KIND = re.compile(
+    "|".join(f"(?P<{kind.value}>{verbs})" for kind, verbs in AMENDMENT_VERBS), re.IGNORECASE
+)
+"""The first verb before an act's reference says what that act did (the group named after its kind); a
+reference without its own verb («…; от 05.11.2022 № 156-VII») did what the one before it did."""
+REPEALED = re.compile(
+    r"^(?:Исключен[аоы]?|Утратил[аои]?\s+силу|(?:алынып|алып)\s+тасталды|күші\s+жойылды|Excluded|Deleted|Repealed)\b",
+    re.IGNORECASE,
+)
+"""A provision that is only the note of its repeal («Исключена Законом РК от …»)."""
+WHOLE_TEXT = re.compile(r"По\s+всему\s+тексту|Бүкіл\s+мәтін|throughout\s+the\s+text", re.IGNORECASE)
+"""A change to the whole text («По всему тексту слова … заменены …»): it belongs to the document."""
+WHOLE_ACT = re.compile(
+    r"^(?:(?:Настоящий|Конституционный|Закон|Кодекс|Указ|Постановление|Приказ|Решение|Заң|Конституциялық"
+    r"|The|This|Constitutional|Law|Code|Decree|Order)\w*\s+)+(?:РК\s+|Республики\s+Казахстан\s+)?"
+    r"(?:утрачивает\s+силу|утратил\w*\s+силу|предусматривается\s+признать\s+утратившим\s+силу"
+    r"|күші\s+жойыл|күшін\s+жоя|(?:shall\s+)?lose[sd]?\s+(?:its\s+)?force|(?:is\s+)?repealed)",
+    re.IGNORECASE,
+)
+"""A notice that the act itself loses force («Конституционный закон утрачивает силу …»)."""
+IN_FORCE_FROM = re.compile(r"(?:\bс|\bfrom|\bon)\s*$", re.IGNORECASE)
+IN_FORCE_SINCE = re.compile(r"\s*бастап")
+"""A fixed in-force date: «вводится в действие с 01.03.2016», «2016 жылғы 1 наурыздан бастап»."""
