@@ -121,6 +121,59 @@ def _html(body: bytes | str) -> Any:
     return root
 
 
+_FEED_BYTES = 1 << 20
+
+
+def _streamed(body: bytes) -> tuple[Any, list[Block]] | None:
+    """The page's root and its `<article>`'s blocks, the article read as the parser goes and dropped from
+    the tree once read: a big page never has its whole tree and all its blocks in memory at once. None
+    when the page is not UTF-8 or not in the shape that allows it (the page's head — slogan, title —
+    complete before the article), or the parser fails: `_html` then builds the whole tree."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    parser = etree.HTMLPullParser(events=("start",), tag="article", encoding="utf-8")
+    walker = _BodyWalker()
+    article = None
+    try:
+        for start in range(0, len(body), _FEED_BYTES):
+            parser.feed(body[start : start + _FEED_BYTES])
+            if article is None:
+                article = next((element for _, element in parser.read_events()), None)
+                if article is None:
+                    continue
+                if not _head_before(article):
+                    return None
+            walker.consume(article, parsed=False)
+        root = parser.close()
+    except (etree.LxmlError, ValueError):
+        return None
+    if root is None or article is None or not _inside(article, root):
+        return None  # no page, or no article in it (one after `</html>` is not the page's)
+    walker.consume(article, parsed=True)
+    walker.close()
+    return root, walker.blocks
+
+
+def _head_before(article: Any) -> bool:
+    """Whether what `parse_page` reads outside the article is complete before it: the first slogan closed
+    before the article starts, and a title (its `<h1>`, else the page's `<title>`) there too."""
+    root = article.getroottree().getroot()
+    slogan = _first_of_class(root, "slogan")
+    if slogan is None or _inside(article, slogan) or _inside(slogan, article):
+        return False
+    h1 = slogan.find(".//h1")
+    if h1 is not None and _text(h1).strip():
+        return True
+    title = root.find(".//title")
+    return title is not None and not _inside(title, article)
+
+
+def _inside(element: Any, container: Any) -> bool:
+    return any(ancestor is container for ancestor in element.iterancestors())
+
+
 def _text(element: Any) -> str:
     """All text inside an element, what `lxml.html`'s `text_content()` gives."""
     return str(_STRING(element))
@@ -188,18 +241,39 @@ class _BodyWalker:
         self._anchor: str | None = None
         self._next_anchor: str | None = None
         self._next_links: list[str] = []
+        self._began = False
 
     def walk(self, element: Any, mode: str = "text", top: bool = True) -> None:
         text = element.text
         if text:
             self._piece(mode, text)
         for child in element:
-            tag = child.tag
-            if isinstance(tag, str) and tag not in SKIP_TAGS:
-                self._element(child, tag, mode, top)
-            text = child.tail
+            self.walk_child(child, mode, top)
+
+    def walk_child(self, child: Any, mode: str = "text", top: bool = True) -> None:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in SKIP_TAGS:
+            self._element(child, tag, mode, top)
+        text = child.tail
+        if text:
+            self._piece(mode, text)
+
+    def consume(self, body: Any, *, parsed: bool) -> None:
+        """Walks the children of a body the parser has finished with, as `walk` would, and drops them from
+        the tree. Until the page is `parsed` the last child stays: it, or its tail, may still grow."""
+        children = list(body)
+        if not parsed:
+            if not children:
+                return
+            children.pop()
+        if not self._began:
+            self._began = True
+            text = body.text
             if text:
-                self._piece(mode, text)
+                self._piece("text", text)
+        for child in children:
+            self.walk_child(child)
+        del body[: len(children)]
 
     def _element(self, element: Any, tag: str, mode: str, top: bool) -> None:
         if tag == "br":
@@ -227,7 +301,8 @@ class _BodyWalker:
         if tag not in BLOCK_TAGS:
             self.walk(element, mode, top)
             return
-        self.close()
+        if self._mode is not None:
+            self.close()
         if len(element) or mode == "note" or mode == "pending":
             self.walk(element, mode if mode != "link" else "text", top=False)
             self.close()
@@ -235,7 +310,9 @@ class _BodyWalker:
         text = element.text  # a paragraph of plain text, most of a page: what the walk would do, without it
         if text and not text.isspace():
             self._add("text", squash(text), self._next_anchor, self._next_links)
-            self._next_anchor, self._next_links = None, []
+            self._next_anchor = None
+            if self._next_links:
+                self._next_links = []
 
     def _piece(self, mode: str, text: str) -> None:
         if text.isspace():
@@ -298,7 +375,8 @@ def document_status(code: str, label: str) -> DocumentStatus:
 
 def parse_page(body: bytes | str, language: str) -> ParsedPage:
     """A classic document page → title, status (and the badge's words), requisites and body blocks."""
-    doc = _html(body)
+    streamed = _streamed(body) if isinstance(body, bytes) else None
+    doc, blocks = streamed if streamed is not None else (_html(body), None)
     slogan = _first_of_class(doc, "slogan")
     head = doc if slogan is None else slogan
     h1 = head.find(".//h1")
@@ -313,16 +391,18 @@ def parse_page(body: bytes | str, language: str) -> ParsedPage:
             code, label = codes[0], squash(_text(badge))
             break
     requisites = head.find("p") if slogan is not None else None
-    article = doc.find(".//article")
-    if article is None:
-        raise ParseError("no <article> element: not a classic adilet document page")
+    if blocks is None:
+        article = doc.find(".//article")
+        if article is None:
+            raise ParseError("no <article> element: not a classic adilet document page")
+        blocks = body_blocks(article)
     return ParsedPage(
         title=title,
         status=document_status(code, label),
         status_label=label,
         requisites=squash(_text(requisites)) if requisites is not None else "",
         language=language,
-        blocks=body_blocks(article),
+        blocks=blocks,
     )
 
 

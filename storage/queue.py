@@ -1,5 +1,5 @@
 """What the PostgreSQL queue needs from the database besides procrastinate's own queries: its schema,
-the scheduler's leadership lock, and which checks are due or already queued."""
+the scheduler's leadership lock, which checks are due or already queued, and how many jobs are where."""
 
 from __future__ import annotations
 
@@ -46,6 +46,30 @@ def queued_locks(db: Database, prefix: str) -> set[str]:
             {"pattern": prefix.replace("%", r"\%").replace("_", r"\_") + "%"},
         )
         return {row[0] for row in rows}
+
+
+def installed(db: Database) -> bool:
+    """Has a worker or scheduler created the queue's tables in this database?"""
+    with db.engine.begin() as conn:
+        return conn.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is not None
+
+
+def job_counts(db: Database) -> dict[str, dict[str, int]]:
+    """Task name → status → jobs waiting (`todo`), running (`doing`) or `failed`; {} before the queue's
+    tables exist (no worker or scheduler has started yet)."""
+    counts: dict[str, dict[str, int]] = {}
+    if not installed(db):
+        return counts
+    with db.engine.begin() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT task_name, status, count(*) FROM procrastinate_jobs "
+                "WHERE status IN ('todo', 'doing', 'failed') GROUP BY task_name, status"
+            )
+        )
+        for task, status, n in rows:
+            counts.setdefault(task, {})[status] = n
+    return counts
 
 
 def checked_since(db: Database, since: datetime) -> set[str]:

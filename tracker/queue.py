@@ -4,7 +4,10 @@
 - A check's job has the lock `check:<key>/<language>`: procrastinate never starts a job while another
   with the same lock runs, so a document is never checked twice at once, by any worker. The same string
   is its queueing lock, so a document waits in the queue at most once.
+- A backfill holds its document's check lock too: it never runs alongside a check of the same source.
 - A delivery round and the digests share the lock `deliver`: one at a time, as in the daemon.
+- Every hour the workers queue a clean-up (a periodic task, deferred once whichever worker gets there
+  first) that drops failed jobs older than FAILED_KEPT_HOURS.
 - A failed task is retried with backoff; a worker that dies (SIGKILL, lost machine) stops its heartbeat,
   and the scheduler hands its running jobs back to the queue for another worker.
 - One scheduler is active (a PostgreSQL advisory lock); standbys try to take over every tick. Two active
@@ -17,14 +20,15 @@ import asyncio
 import logging
 import signal
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import procrastinate
 import psycopg
-from procrastinate import exceptions, jobs
+from procrastinate import builtin_tasks, exceptions, jobs
 from procrastinate.schema import SchemaManager
 
+from scrapers.sites.adilet import AdiletSite
 from storage import queue as storage_queue
 from storage import watchlist
 from storage.db import Database
@@ -32,6 +36,7 @@ from tracker.config import Settings
 from tracker.drafts import LANGUAGE as DRAFT_LANGUAGE
 from tracker.drafts import LIST_KEY
 from tracker.errors import InputError
+from tracker.keys import parse_key
 from tracker.schedule import DIGESTS, Timing, checked_sources, digest_trigger
 from tracker.work import Work
 
@@ -43,8 +48,8 @@ STALLED_HEARTBEATS = 3
 """A worker silent for this many heartbeats is taken for dead."""
 DEFER_BATCH = 1000
 RETRY = procrastinate.RetryStrategy(max_attempts=5, exponential_wait=2)
-
-tasks = procrastinate.Blueprint()
+FAILED_KEPT_HOURS = 14 * 24
+"""How long a failed job stays in the queue's table for `zanwatch status` and a look at its error."""
 
 
 def _work(context: procrastinate.JobContext) -> Work:
@@ -52,24 +57,49 @@ def _work(context: procrastinate.JobContext) -> Work:
     return work
 
 
-@tasks.task(name="check", queue=CHECKS, pass_context=True, retry=RETRY)
 def check(context: procrastinate.JobContext, key: str, language: str) -> None:
     _work(context).check(key, language)
 
 
-@tasks.task(name="drafts", queue=CHECKS, pass_context=True, retry=RETRY)
+def backfill(context: procrastinate.JobContext, key: str, language: str, since: str | None) -> None:
+    _work(context).backfill(key, language, date.fromisoformat(since) if since else None)
+
+
 def drafts(context: procrastinate.JobContext) -> None:
     _work(context).follow_drafts()
 
 
-@tasks.task(name="deliver", queue=DELIVERY, pass_context=True, retry=RETRY)
 def deliver(context: procrastinate.JobContext) -> None:
     _work(context).deliver()
 
 
-@tasks.task(name="digest", queue=DELIVERY, pass_context=True, retry=RETRY)
 def digest(context: procrastinate.JobContext, period: str) -> None:
     _work(context).send_digests(period)
+
+
+async def cleanup(context: procrastinate.JobContext, timestamp: int) -> None:
+    """Finished jobs that were kept (failed, cancelled, aborted) go once older than the retention period;
+    successful ones are deleted when they end."""
+    await builtin_tasks.remove_old_jobs(
+        context, max_hours=FAILED_KEPT_HOURS, remove_failed=True, remove_cancelled=True, remove_aborted=True
+    )
+
+
+def _tasks() -> procrastinate.Blueprint:
+    """The tasks, in a blueprint of their own for each app: an app renames the tasks it takes (adding its
+    namespace), so one blueprint shared by two apps in a process would name them twice."""
+    bp = procrastinate.Blueprint()
+    for name, queue, func in (
+        ("check", CHECKS, check),
+        ("backfill", CHECKS, backfill),
+        ("drafts", CHECKS, drafts),
+        ("deliver", DELIVERY, deliver),
+        ("digest", DELIVERY, digest),
+    ):
+        bp.task(name=name, queue=queue, pass_context=True, retry=RETRY)(func)
+    every_hour = bp.periodic(cron="17 * * * *", periodic_id="hourly")
+    every_hour(bp.task(name="cleanup", queue=DELIVERY, pass_context=True, queueing_lock="cleanup")(cleanup))
+    return bp
 
 
 def check_lock(key: str, language: str) -> str:
@@ -89,7 +119,7 @@ def app_for(db: Database) -> procrastinate.App:
     require_postgresql(db)
     storage_queue.install_schema(db, SchemaManager.get_schema())
     app = procrastinate.App(connector=_connector(db))
-    app.add_tasks_from(tasks, namespace="zanwatch")
+    app.add_tasks_from(_tasks(), namespace="zanwatch")
     return app
 
 
@@ -228,6 +258,33 @@ async def defer_checks(app: procrastinate.App, sources: list[tuple[str, str]]) -
                     await app.job_manager.defer_job_async(job)
                 except exceptions.AlreadyEnqueued:
                     pass
+
+
+def queue_backfill(db: Database, key: str, languages: tuple[str, ...], since: date | None) -> bool:
+    """Queue a backfill of each language for the workers, under its document's check lock (a check and a
+    backfill of one document never run at once); False when the queue is not in use — SQLite, or a
+    PostgreSQL database no worker or scheduler has used — and the caller backfills in its own process."""
+    if db.engine.dialect.name != "postgresql" or not storage_queue.installed(db):
+        return False
+    if parse_key(key)[0] != AdiletSite.name:
+        return False  # no /history to read: backfill() itself says so, in one line
+    app = app_for(db)
+
+    async def defer() -> None:
+        async with app.open_async():
+            task = app.tasks["zanwatch:backfill"]
+            for language in languages:
+                lock = check_lock(key, language)
+                deferrer = task.configure(lock=lock, queueing_lock=f"backfill:{key}/{language}")
+                try:
+                    await deferrer.defer_async(
+                        key=key, language=language, since=since.isoformat() if since else None
+                    )
+                except exceptions.AlreadyEnqueued:
+                    pass
+
+    asyncio.run(defer())
+    return True
 
 
 def _since(timing: Timing) -> datetime:

@@ -120,7 +120,9 @@ _NUMBER_DATES = (
     (re.compile(r"\b(\d{1,2})\s+([^\W\d_]+)\s+(\d{4})\b"), (3, 2, 1)),
     (re.compile(r"\b(\d{4})\s+жылғы\s+(\d{1,2})\s+([^\W\d_]+)"), (1, 3, 2)),
 )
-"""Date patterns that open with `\\b\\d`: each can only match where a number starts."""
+"""Date patterns that open with `\\b\\d`: each can only match where a number starts, one of one or two
+digits (the first and third) or of four (the second and fourth), followed by a full stop (the first two)
+or a space (the last two)."""
 _ENGLISH_DATE = re.compile(rf"\b({'|'.join(_ENGLISH_MONTHS)})\s+(\d{{1,2}}),\s+(\d{{4}})\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
 
@@ -138,20 +140,30 @@ def _month(word: str) -> int | None:
 def _date_matches(
     text: str, until: int | None = None
 ) -> Iterator[tuple[re.Match[str], tuple[int, int, int]]]:
-    """What `finditer` of each date pattern gives, with the groups of year, month and day, but tried only
-    where a number starts (an English date: only when a number is followed by a comma) instead of at
-    every character: footnotes are dense with text and this scan dominated building a document.
+    """What `finditer` of each date pattern gives (by where they start, English dates last), with the groups
+    of year, month and day, but tried only where a number starts that the pattern can open with (its
+    length, the character after it; an English date: only when a number is followed by a comma) instead of
+    at every character: footnotes are dense with text and this scan dominated building a document.
     `until`: only the dates that start before it (a match found there is the same as in the whole text)."""
     numbers = [number.span() for number in _NUMBER.finditer(text)]
     until = len(text) if until is None else until
-    for pattern, order in _NUMBER_DATES:
-        end = 0
-        for start, _ in numbers:
-            if start >= until:
-                break
-            if start >= end and (match := pattern.match(text, start)):
-                end = match.end()
-                yield match, order
+    ends = [0] * len(_NUMBER_DATES)
+    for start, end in numbers:
+        if start >= until:
+            break
+        width, after = end - start, text[end : end + 1]
+        if width > 2 and width != 4:
+            continue
+        if after == ".":
+            which = 1 if width == 4 else 0
+        elif after.isspace():
+            which = 3 if width == 4 else 2
+        else:
+            continue
+        pattern, order = _NUMBER_DATES[which]
+        if start >= ends[which] and (match := pattern.match(text, start)):
+            ends[which] = match.end()
+            yield match, order
     if any(text.startswith(",", end) for _, end in numbers):
         for match in _ENGLISH_DATE.finditer(text):
             if match.start() >= until:

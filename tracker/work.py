@@ -1,18 +1,22 @@
-"""The work itself: a check of one document and language, a pass over the drafts portal, a delivery round,
-a digest run. The in-process daemon (`zanwatch run`, tracker/schedule.py) and the queue's workers
-(`zanwatch worker`, tracker/queue.py) call these same methods; only *when* and *who* differ.
+"""The work itself: a check of one document and language, a backfill of its past editions, a pass over the
+drafts portal, a delivery round, a digest run. The in-process daemon (`zanwatch run`, tracker/schedule.py)
+and the queue's workers (`zanwatch worker`, tracker/queue.py) call these same methods; only *when* and
+*who* differ.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from scrapers.parliament import MazhilisSource
 from scrapers.sites.mazhilis import MazhilisSite
 from storage.db import Database
 from tracker import notify
+from tracker.backfill import backfill
 from tracker.config import Settings
 from tracker.drafts import BillFollower, DraftFollower, almaty_today, review
+from tracker.errors import FetchError
 from tracker.notify import digests
 from tracker.pipeline import Checker, CheckResult
 
@@ -45,6 +49,25 @@ class Work:
             f" ({r.reason})" if r.reason else "",
         )
         return r
+
+    def backfill(self, key: str, language: str, since: date | None = None) -> None:
+        """adilet's past editions of the document, paced by this process's fetcher. Dated pages left unread
+        raise, so that the queue retries the (idempotent) backfill for them."""
+        result = backfill(
+            self.db,
+            self.settings,
+            key,
+            language,
+            since,
+            fetcher=self.checker.fetcher,
+            rules=self.checker.recorder.rules,
+        )
+        log.info("backfill %s", result.line())
+        if result.skipped:
+            raise FetchError(
+                f"{key}/{language}: {len(result.skipped)} dated pages not recorded: "
+                + "; ".join(result.skipped)
+            )
 
     def follow_drafts(self) -> None:
         """The portal, then parliament (a bill joins the portal draft of its text), then stale drafts."""

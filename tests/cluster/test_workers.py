@@ -198,7 +198,9 @@ def test_sigterm_stops_a_worker_in_the_middle_of_a_fetch_and_the_check_goes_back
     assert worker.returncode == 0, err
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM edition")).scalar() == 0  # nothing half-recorded…
-        waiting = conn.execute(text("SELECT status, args FROM procrastinate_jobs")).all()
+        waiting = conn.execute(
+            text("SELECT status, args FROM procrastinate_jobs WHERE task_name = 'zanwatch:check'")
+        ).all()
     assert [(status, args["key"]) for status, args in waiting] == [("todo", key)]  # …and the check waits
 
 

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import logging
 import signal
+from typing import TYPE_CHECKING
 
 import typer
 
 from tracker.cli.app import app, console, database, delivery_option, interval_option, settings
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from storage.db import Database
 
 
 def _logging() -> None:
@@ -61,3 +67,23 @@ def scheduler(
 
     asyncio.run(main())
     console.print("Stopped.")
+
+
+QUEUE_STATUSES = {"todo": "queued", "doing": "running", "failed": "failed"}
+
+
+def queue_state(db: Database) -> Table | str | None:
+    """For `zanwatch status` on PostgreSQL: the queue's jobs per task (None on SQLite, which has no queue)."""
+    if db.engine.dialect.name != "postgresql":
+        return None
+    from rich.table import Table
+
+    from storage.queue import job_counts
+
+    counts = job_counts(db)
+    if not counts:
+        return "Queue: no job waiting, running or failed."
+    table = Table("queued task", *QUEUE_STATUSES.values())
+    for task, by_status in sorted(counts.items()):
+        table.add_row(task.removeprefix("zanwatch:"), *(str(by_status.get(s, 0)) for s in QUEUE_STATUSES))
+    return table

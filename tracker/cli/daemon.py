@@ -59,13 +59,16 @@ def run(
 
 @app.command()
 def status(fmt: str = format_option()) -> None:
-    """Last check and outcome per source, failures in a row, degradation, pending deliveries, next runs."""
+    """Last check and outcome per source, failures in a row, degradation, pending deliveries, the queue
+    (PostgreSQL), next runs."""
     from storage import deliveries, health, watchlist
+    from tracker.cli.cluster import queue_state
     from tracker.schedule import next_runs
 
     as_json = wants_json(fmt)
     cfg = settings()
-    with database().transaction() as session:
+    db = database()
+    with db.transaction() as session:
         rows = health.all_health(session)
         watches = watchlist.all_watches(session)
         pending = len(deliveries.listing(session, status="pending", limit=PENDING_LIMIT))
@@ -101,6 +104,8 @@ def status(fmt: str = format_option()) -> None:
         checks.add(h.key, when.text(h.last_check_at, named=False), outcome, h.last_reason)
     console.print(checks if rows else "No checks yet: run `zanwatch check` or `zanwatch run`.")
     console.print(f"Pending deliveries: {pending}")
+    if (queue := queue_state(db)) is not None:
+        console.print(queue)
     plan = Listing(Column("next run", "id"), Column("at"), caption=when.note)
     for planned in runs[:NEXT_RUNS_SHOWN]:
         plan.add(planned.job, when.text(planned.at, named=False))

@@ -204,10 +204,17 @@ def run_backfill(key: str, languages: tuple[str, ...], since: date | None = None
     """Backfill each language and say what was done; dated pages left unread fail the command (cron and
     scripts must notice; the next run reads them)."""
     from tracker.backfill import backfill as run
+    from tracker.queue import queue_backfill
 
+    db = database()
+    if queue_backfill(db, key, languages, since):
+        console.print(
+            f"Backfill of {key} ({', '.join(languages)}) queued for the workers: see `zanwatch status`."
+        )
+        return
     skipped: list[str] = []
     for language in languages:
-        result = run(database(), settings(), key, language, since)
+        result = run(db, settings(), key, language, since)
         console.print(result.line())
         skipped += result.skipped
     if skipped:
