@@ -2,7 +2,8 @@
 
 Each command runs as a child process; its cost is the user+sys CPU that `getrusage(RUSAGE_CHILDREN)` gains
 while it runs, the median of several repetitions. `import sqlmodel` is measured in the same run because a
-database command cannot cost less than importing the ORM, and the machine's speed varies between runs.
+database command cannot cost less than importing the ORM, and `import typer, rich` (the floor of `--help`)
+because on a shared machine every figure grows with the load: compare within one run.
 Run: `python bench/cli_bench.py`.
 """
 
@@ -52,6 +53,7 @@ def main() -> None:
             "watch_list_cpu_s": [*zanwatch(), "watch", "list"],
             "history_cpu_s": [*zanwatch(), "history", KEY],
             "sqlmodel_import_cpu_s": [sys.executable, "-c", "import sqlmodel"],
+            "typer_rich_import_cpu_s": [sys.executable, "-c", "import typer, rich.console"],
         }
         samples: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(REPETITIONS):  # interleaved, so that load from other processes weighs on all alike
@@ -59,6 +61,7 @@ def main() -> None:
                 samples[name].append(cpu_of(argv, env))
     cpu = {name: statistics.median(values) for name, values in samples.items()}
     print("RESULT " + " ".join(f"{name}={value:.3f}" for name, value in cpu.items()))
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     db_goal = cpu["sqlmodel_import_cpu_s"] + DB_OVER_SQLMODEL_GOAL_S
     goals = {
         f"--help <= {HELP_GOAL_S}s": cpu["cli_help_cpu_s"] <= HELP_GOAL_S,

@@ -32,6 +32,17 @@ request and a re-parse's replay in fetch order never take them for the current p
 # ---- snapshots ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Page:
+    """A good page to keep as a snapshot, as fetched (or read from a file)."""
+
+    url: str
+    body: bytes
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
 def save_snapshot(
     session: Session,
     key: str,
@@ -64,6 +75,21 @@ def save_snapshot(
     session.flush()
     assert snap.id is not None
     return snap.id
+
+
+def keep_page(session: Session, key: str, language: str, page: Page) -> int:
+    """Keep a good page as a snapshot; its validators make the next fetch conditional."""
+    return save_snapshot(
+        session,
+        key,
+        language,
+        page.url,
+        outcome="ok",
+        http_status=page.http_status,
+        body=page.body,
+        etag=page.etag,
+        last_modified=page.last_modified,
+    )
 
 
 def _store_blob(session: Session, body: bytes) -> str:
@@ -270,9 +296,11 @@ def chain(session: Session, key: str, language: str) -> list[Link]:
         .where(m.Edition.document_key == key, m.Edition.language == language)
         .order_by(col(m.Edition.seq))
     )
-    return [
-        Link(_info(r), r.content_hash, r.snapshot_id, tuple(json.loads(r.meta).get("acts", []))) for r in rows
-    ]
+    return [_link(r) for r in rows]
+
+
+def _link(row: m.Edition) -> Link:
+    return Link(_info(row), row.content_hash, row.snapshot_id, tuple(json.loads(row.meta).get("acts", [])))
 
 
 def _same(row: m.ProvisionVersion, p: Provision, text_digest: str, amendments: str) -> bool:
@@ -465,9 +493,10 @@ def _info(row: m.Edition, acts: tuple[str, ...] = (), changes: int = 0) -> Editi
     )
 
 
-def latest_content_hash(session: Session, key: str, language: str) -> str | None:
+def latest_link(session: Session, key: str, language: str) -> Link | None:
+    """The latest edition with its content hash: what a check compares a new text with."""
     row = _latest_row(session, key, language)
-    return row.content_hash if row else None
+    return _link(row) if row else None
 
 
 def latest_edition(session: Session, key: str, language: str) -> EditionInfo | None:

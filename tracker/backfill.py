@@ -174,14 +174,15 @@ def merge(
     editions moved to a later number)."""
     _, ident = parse_key(key)
     base = recorder.settings.site(AdiletSite).config.base_url
+    links = editions.chain(session, key, language)
+    known = {link.snapshot_id for link in links}
     pages = []
     for day, named in days.items():
         snap = editions.kept(session, key, language, "dated", edition_url(base, ident, language, day))
-        if snap is None or snap.id is None:
+        if snap is None or snap.id is None or snap.id in known:  # absent, or already an edition
             continue
         doc = structure.build(parse_page(editions.snapshot_body(session, snap), language))
         pages.append(_Page(day, doc, editions.content_hash(doc), snap.id, named))
-    links = editions.chain(session, key, language)
     order, dated = _order(links, pages)
     start = next(
         (i for i, item in enumerate(order) if i >= len(links) or item is not links[i] or id(item) in dated),
@@ -232,19 +233,18 @@ def merge(
     editions.write_chain(session, key, language, start + 1, placements)
     _record_acts(session, recorder, key, language, order, start)
     new = sum(isinstance(item, _Page) for item in order)
-    return new, sum(isinstance(item, Link) for item in order[start:])
+    return new, sum(isinstance(item, Link) and item.info.seq != seq for seq, item in enumerate(order, 1))
 
 
 def _order(links: list[Link], pages: list[_Page]) -> tuple[list[Link | _Page], dict[int, _Page]]:
-    """The chain with the pages in their places by date: a page goes before the first edition dated after
-    it; a page whose text equals the edition before it, or the stored edition after it, is that edition
-    (the stored one keeps its place and takes the page's date if it had none: the second mapping)."""
-    known = {link.snapshot_id for link in links if link.snapshot_id is not None}
+    """The chain with the pages in their places by date: a page goes before the first edition dated on or
+    after its day (a stored edition of the same day was fetched while that was adilet's newest edition, so
+    it is the page as the site showed it later); a page whose text equals the edition before it, or the
+    stored edition after it, is that edition (the stored one keeps its place and takes the page's date if
+    it had none: the second mapping)."""
     order: list[Link | _Page] = list(links)
     for page in sorted(pages, key=lambda p: p.day):
-        if page.snapshot_id in known:
-            continue
-        at = next((i for i, item in enumerate(order) if _day(item) > page.day), len(order))
+        at = next((i for i, item in enumerate(order) if _day(item) >= page.day), len(order))
         order.insert(at, page)
     kept: list[Link | _Page] = []
     dated: dict[int, _Page] = {}

@@ -327,24 +327,22 @@ def import_file(
     doc = structure.build(page)
     if not doc.provisions:
         raise ParseError(f"{path}: no text found to record; is it the right file?")
-    body = path.read_bytes()
+    recorder = recorder or Recorder(settings)
     with db.transaction() as session:
-        latest = editions.latest_edition(session, key, language)
-        shrunk = shrink_reason(editions.load_document(session, latest), doc) if latest else None
+        previous = recorder.previous(session, key, language)
+    shrunk = shrink_reason(previous.doc, doc) if previous.doc else None
     if shrunk and not force:
         raise ParseError(f"{path}: {shrunk} (`import --force` records it anyway)")
     if shrunk:
         log.warning("%s: %s; recorded anyway (--force)", path, shrunk)
+    outcome = recorder.plan(
+        previous,
+        key,
+        language,
+        doc,
+        origin="import",
+        edition_date=edition_date,
+        page=editions.Page(path.resolve().as_uri(), path.read_bytes()),
+    )
     with db.transaction() as session:
-        snapshot_id = editions.save_snapshot(
-            session, key, language, path.resolve().as_uri(), outcome="ok", body=body
-        )
-        return (recorder or Recorder(settings)).record(
-            session,
-            key,
-            language,
-            doc,
-            origin="import",
-            snapshot_id=snapshot_id,
-            edition_date=edition_date,
-        )
+        return recorder.write(session, outcome)

@@ -1,13 +1,16 @@
 """Checking a watched document: fetch → gate → snapshot → parse → edition → diff → flags → events.
 
-Everything one check learns is written in one transaction, so a crash leaves nothing half-written and
-running the check again is harmless. A suspect page is kept as a snapshot and never becomes an edition.
+A check reads like that flow: the document's previous state is read once (`Recorder.previous`), the whole
+outcome is computed in memory as plain values (`Recorder.plan` → `Outcome`), and storage writes it in one
+transaction (`Recorder.write`), so a crash leaves nothing half-written and running the check again is
+harmless. A suspect page is kept as a snapshot and never becomes an edition.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,11 +23,12 @@ from scrapers.sites import Site
 from scrapers.sites.adilet import AdiletSite
 from storage import acts, editions, health, throttle, watchlist
 from storage.db import Database
+from storage.editions import Placement
 from tracker import structure
 from tracker.config import Settings
 from tracker.diff import diff_documents
 from tracker.errors import FetchError, InputError, NotFound
-from tracker.model import ActRequisites, Amendment, Document, ParsedPage
+from tracker.model import ActRequisites, Amendment, Document, EditionInfo, ParsedPage
 from tracker.notify import events
 from tracker.render.json import change_to_dict
 from tracker.rules.engine import RuleSet, load_rules
@@ -51,6 +55,41 @@ def polite_fetcher(settings: Settings, db: Database) -> Fetcher:
     return Fetcher(settings.politeness, throttle=throttle.for_database(db))
 
 
+@dataclass(frozen=True)
+class Previous:
+    """A document's stored state, read once before anything is decided: its latest edition (with the
+    content hash that says whether a text is new) rebuilt as a document, and its watch-list tags."""
+
+    latest: editions.Link | None
+    doc: Document | None
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything one look at a document learned, as plain values computed in memory from its `Previous`
+    state: the page to keep, the requisites of acts read meanwhile, the edition to write (None when the
+    content is unchanged) with its changes and flags, and the acts the text mentions as of `seen_on`. A
+    fetch, an import, a draft version, a re-parse and a queued check all produce this shape;
+    `Recorder.write` stores it in one transaction."""
+
+    key: str
+    language: str
+    doc: Document
+    previous: EditionInfo | None
+    edition: Placement | None
+    seen_on: date
+    tags: tuple[str, ...]
+    page: editions.Page | None = None
+    requisites: Mapping[str, ActRequisites] = field(default_factory=dict)
+
+    @property
+    def seq(self) -> int | None:
+        if self.edition is not None:
+            return self.previous.seq + 1 if self.previous else 1
+        return self.previous.seq if self.previous else None
+
+
 class Recorder:
     """Turns a parsed document into an edition with its changes, flags and events (any source)."""
 
@@ -59,6 +98,46 @@ class Recorder:
         self.rules = rules or load_rules(settings.rules.packs)
         self.today: Callable[[], date] = lambda: today_in(settings.schedule.timezone)
         """Kazakhstan's calendar day, for in-force dates; tests move it."""
+
+    def previous(self, session: Session, key: str, language: str) -> Previous:
+        latest = editions.latest_link(session, key, language)
+        doc = editions.load_document(session, latest.info) if latest else None
+        return Previous(latest, doc, tuple(tags_of(session, key)))
+
+    def plan(
+        self,
+        previous: Previous,
+        key: str,
+        language: str,
+        doc: Document,
+        *,
+        origin: str,
+        snapshot_id: int | None = None,
+        edition_date: date | None = None,
+        seen_on: date | None = None,
+        page: editions.Page | None = None,
+        requisites: Mapping[str, ActRequisites] | None = None,
+    ) -> Outcome:
+        """The outcome of seeing `doc`, in memory: no database involved. `seen_on` is the day the page
+        showed this (default today)."""
+        edition = None
+        if previous.latest is None or previous.latest.content_hash != editions.content_hash(doc):
+            changes = diff_documents(previous.doc, doc) if previous.doc else []
+            self.rules.apply(changes, document_key=key, language=language, tags=previous.tags)
+            edition = Placement(
+                doc, edition_date=edition_date, origin=origin, snapshot_id=snapshot_id, changes=changes
+            )
+        return Outcome(
+            key,
+            language,
+            doc,
+            previous.latest.info if previous.latest else None,
+            edition,
+            seen_on or self.today(),
+            previous.tags,
+            page,
+            requisites or {},
+        )
 
     def record(
         self,
@@ -74,51 +153,72 @@ class Recorder:
         seen_on: date | None = None,
         draft: dict[str, Any] | None = None,
     ) -> CheckResult:
-        """Record the edition if its content changed, and the acts it names either way: a new pending notice
-        is news even when no article changed. `seen_on` is the day the page showed this (default today).
-        For a draft version (`draft` describes it for events) subscribers also get `draft.version_added`
-        with the diff from the version before."""
-        previous = editions.latest_edition(session, key, language)
-        before = editions.load_document(session, previous) if previous else None
-        edition_id = editions.save_edition(
-            session, key, language, doc, origin=origin, snapshot_id=snapshot_id, edition_date=edition_date
+        """Plan and write in one go, the previous state read in this transaction (imports, drafts,
+        re-parses)."""
+        outcome = self.plan(
+            self.previous(session, key, language),
+            key,
+            language,
+            doc,
+            origin=origin,
+            snapshot_id=snapshot_id,
+            edition_date=edition_date,
+            seen_on=seen_on,
         )
+        return self.write(session, outcome, notify=notify, draft=draft)
+
+    def write(
+        self, session: Session, outcome: Outcome, *, notify: bool = True, draft: dict[str, Any] | None = None
+    ) -> CheckResult:
+        """Store an outcome: the page, the acts' requisites, the edition if its content changed, and the
+        acts the text names either way (a new pending notice is news even when no article changed), then
+        the events. For a draft version (`draft` describes it for events) subscribers also get
+        `draft.version_added` with the diff from the version before. Raises Conflict when another
+        edition was written since the previous state was read."""
+        key, language, doc = outcome.key, outcome.language, outcome.doc
+        for act_id, found in outcome.requisites.items():
+            acts.save_info(session, act_id, found, url=self.act_url(act_id, language))
+        edition = outcome.edition
+        if outcome.page is not None:
+            snapshot_id = editions.keep_page(session, key, language, outcome.page)
+            edition = edition and dataclasses.replace(edition, snapshot_id=snapshot_id)
+        if edition is not None:
+            start = outcome.previous.seq + 1 if outcome.previous else 1
+            editions.write_chain(session, key, language, start, [edition])
         today = self.today()
         timeline = acts.record(
             session,
             key,
             language,
             mentions(doc),
-            seen_on=seen_on or today,
+            seen_on=outcome.seen_on,
             urls={i: self.act_url(i, language) for i in _act_ids(doc)},
         )
-        tags = tags_of(session, key)
-        document = self._document(key, language, doc.title, tags)
+        document = self._document(key, language, doc.title, list(outcome.tags))
         if notify:
             self._announce(session, document, timeline, today)
-        if edition_id is None:
-            return CheckResult(key, language, "unchanged", previous.seq if previous else None)
-        seq = previous.seq + 1 if previous else 1
-        changes = diff_documents(before, doc) if before else []
-        self.rules.apply(changes, document_key=key, language=language, tags=tags)
-        editions.save_changes(session, key, language, previous.id if previous else None, edition_id, changes)
+        if edition is None:
+            return CheckResult(key, language, "unchanged", outcome.seq)
+        seq = outcome.seq
+        assert seq is not None
+        changes = edition.changes or []
         flags = sum(len(c.flags) for c in changes)
         if notify:
-            edition = {
+            created = {
                 "seq": seq,
-                "date": edition_date,
+                "date": edition.edition_date,
                 "fetched_at": datetime.now(UTC),
                 "title": doc.title,
                 "status": doc.status,
             }
-            events.publish(session, events.edition_created(document, edition, len(changes), flags))
+            events.publish(session, events.edition_created(document, created, len(changes), flags))
             for change in changes:
                 payload = change_to_dict(change)
                 for a in payload["amendments"]:
                     landed = (act_key(Amendment.from_dict(a)) or "", change.eid)
                     a["announced_on"] = timeline.landed.get(landed)
                 events.publish(session, events.provision_changed(document, seq, payload))
-            if draft is not None and before is not None:
+            if draft is not None and outcome.previous is not None:
                 diff = [change_to_dict(c) for c in changes]
                 version = {"key": key, "title": doc.title, "language": language, "url": draft.get("url")}
                 events.publish(
@@ -206,10 +306,13 @@ class Checker:
         self.recorder = Recorder(settings, rules)
 
     def check(self, key: str, language: str) -> CheckResult:
+        """Read the document's previous state once, fetch, decide everything in memory (gates, edition,
+        changes, flags), then write the outcome in one transaction."""
         site, ident = self.settings.site_for(key)
         with self.db.transaction() as session:
             last = editions.last_good_snapshot(session, key, language)
             size = len(editions.snapshot_body(session, last)) if last else None
+            previous = self.recorder.previous(session, key, language)
         try:
             fetched = site.fetch(
                 self.fetcher,
@@ -225,38 +328,31 @@ class Checker:
             with self.db.transaction() as session:
                 health.succeeded(session, key, language)
                 self.recorder.remind(session, key, language)
-                latest = editions.latest_edition(session, key, language)
-            return CheckResult(key, language, "not_modified", latest.seq if latest else None)
+            seq = previous.latest.info.seq if previous.latest else None
+            return CheckResult(key, language, "not_modified", seq)
         if fetched.suspect or fetched.page is None:
             return self._failed(key, language, "suspect", fetched.suspect or "no page", fetched)
         doc = structure.build(fetched.page)
+        shrunk = shrink_reason(previous.doc, doc) if previous.doc else None
+        if shrunk is not None:
+            return self._failed(key, language, "suspect", shrunk, fetched)
+        changed = previous.latest is None or previous.latest.content_hash != editions.content_hash(doc)
+        outcome = self.recorder.plan(
+            previous,
+            key,
+            language,
+            doc,
+            origin="fetch",
+            edition_date=site.edition_date(self.fetcher, ident, language) if changed else None,
+            page=editions.Page(
+                fetched.url, fetched.body, fetched.status, fetched.etag, fetched.last_modified
+            ),
+            requisites=self._requisites(doc, language),
+        )
         with self.db.transaction() as session:
-            changed = editions.latest_content_hash(session, key, language) != editions.content_hash(doc)
-        as_of = site.edition_date(self.fetcher, ident, language) if changed else None
-        requisites = self._requisites(doc, language)
-        with self.db.transaction() as session:
-            latest = editions.latest_edition(session, key, language)
-            shrunk = shrink_reason(editions.load_document(session, latest), doc) if latest else None
-            if shrunk is None:
-                for act_id, found in requisites.items():
-                    acts.save_info(session, act_id, found, url=self.recorder.act_url(act_id, language))
-                snapshot_id = editions.save_snapshot(
-                    session,
-                    key,
-                    language,
-                    fetched.url,
-                    outcome="ok",
-                    http_status=fetched.status,
-                    body=fetched.body,
-                    etag=fetched.etag,
-                    last_modified=fetched.last_modified,
-                )
-                result = self.recorder.record(
-                    session, key, language, doc, origin="fetch", snapshot_id=snapshot_id, edition_date=as_of
-                )
-                health.succeeded(session, key, language)
-                return result
-        return self._failed(key, language, "suspect", shrunk, fetched)
+            result = self.recorder.write(session, outcome)
+            health.succeeded(session, key, language)
+        return result
 
     def _requisites(self, doc: Document, language: str) -> dict[str, ActRequisites]:
         """The requisites of acts whose pending change counts its in-force date from their publication:

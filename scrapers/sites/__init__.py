@@ -15,6 +15,7 @@ import importlib
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Annotated, Any, ClassVar, Generic, Literal, Protocol, TypeVar
 from urllib.parse import urlsplit
 
@@ -25,7 +26,7 @@ from tracker.errors import InputError, ParseError
 from tracker.model import ParsedPage
 
 BUILTIN = ("adilet", "legalacts", "mazhilis", "file")
-"""Modules of `scrapers.sites`, each registering one site when imported."""
+"""Modules of `scrapers.sites`, each registering the site of its name when imported."""
 ACTS = "adilet"
 """The site that publishes amending acts, whatever site the document citing them came from."""
 TABLE = ConfigDict(extra="forbid")
@@ -147,10 +148,15 @@ class Site(Generic[C]):
 
 
 def registered() -> dict[str, type[Site[Any]]]:
-    """Every site by name: the built-in ones, then any registered by importing its module."""
+    """Every site by name: the built-in ones first, then any registered by importing its module."""
+    _load_builtin()
+    return {**{name: _SITES[name] for name in BUILTIN}, **_SITES}
+
+
+@cache
+def _load_builtin() -> None:
     for module in BUILTIN:
         importlib.import_module(f"{__name__}.{module}")
-    return _SITES
 
 
 def site_class(source: str) -> type[Site[Any]]:

@@ -200,6 +200,22 @@ def test_backfill_after_checks_slots_older_editions_before_the_stored_one(
     assert backfill(db, settings, KEY, "rus").recorded == 0
 
 
+def test_a_page_dated_like_a_stored_edition_goes_before_it(
+    db: Database, settings: Settings, server: ReplayServer
+) -> None:
+    """A check dated its edition by the newest /history row, so that edition is the page of that date as
+    the site showed it later: the dated page goes first and the checked one stays the latest."""
+    server.route(PATH, REAL.replace("исключительно", "строго"))
+    checker = Checker(settings, db)
+    checker.check(KEY, "rus")
+    result = backfill(db, settings, KEY, "rus")
+    assert (result.recorded, result.moved) == (3, 1)
+    with db.transaction() as session:
+        chain = [(e.edition_date, e.origin) for e in editions.list_editions(session, KEY, "rus")]
+    assert chain == [*((day, "backfill") for day in DAYS), (DAYS[2], "fetch")]
+    assert checker.check(KEY, "rus").outcome == "not_modified"
+
+
 def test_an_older_page_between_stored_editions_reorders_the_chain(
     db: Database, settings: Settings, server: ReplayServer
 ) -> None:

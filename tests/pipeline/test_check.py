@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
+from scrapers.adilet import parse_page
 from storage import editions, watchlist
 from storage import models as m
 from storage.db import Database
-from tracker import config
+from tracker import config, structure
 from tracker.config import Politeness
+from tracker.errors import Conflict
 from tracker.model import Watch
 from tracker.pipeline import Checker
 from tracker.replay import ReplayServer
@@ -174,3 +176,34 @@ def test_edition_date_comes_from_the_history_table(
     with db.transaction() as session:
         (edition,) = editions.list_editions(session, KEY, "rus")
     assert edition.edition_date == date(2024, 7, 5)
+
+
+def test_a_check_reads_the_previous_edition_once(
+    checker: Checker, server: ReplayServer, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.route(PATH, REAL)
+    checker.check(KEY, "rus")
+    loads = []
+    real = editions.load_document
+    monkeypatch.setattr(editions, "load_document", lambda s, e: loads.append(e.seq) or real(s, e))
+    server.route(PATH, REAL.replace("исключительно", "только"))
+    assert checker.check(KEY, "rus").outcome == "new_edition"
+    assert loads == [1]
+
+
+def test_an_outcome_planned_before_another_edition_landed_is_refused(
+    checker: Checker, server: ReplayServer, db: Database
+) -> None:
+    server.route(PATH, REAL)
+    checker.check(KEY, "rus")
+    recorder = checker.recorder
+    with db.transaction() as session:
+        previous = recorder.previous(session, KEY, "rus")
+    edited = structure.build(parse_page(REAL.replace("исключительно", "только"), "rus"))
+    outcome = recorder.plan(previous, KEY, "rus", edited, origin="fetch")
+    assert outcome.edition is not None and len(outcome.edition.changes or []) == 1  # decided in memory
+    server.route(PATH, REAL.replace("исключительно", "лишь"))
+    assert checker.check(KEY, "rus").seq == 2  # another check wrote edition 2 meanwhile
+    with pytest.raises(Conflict), db.transaction() as session:
+        recorder.write(session, outcome)
+    assert count(db, m.Edition) == 2

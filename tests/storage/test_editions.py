@@ -138,3 +138,42 @@ def test_history_lists_amending_acts(db: Database) -> None:
     with db.transaction() as s:
         (info,) = editions.list_editions(s, KEY, "rus")
     assert info.acts == ("162-VI",)
+
+
+def test_an_older_edition_written_before_a_stored_one_renumbers_it_and_keeps_every_edition_exact(
+    db: Database,
+) -> None:
+    """Stored: A (2020), C (2024). Written: B (2022) between them. Each edition still rebuilds exactly,
+    C keeps its id, and a footnote first seen in C now belongs to B, which has it too."""
+    a, b, c = make_doc(), make_doc(), make_doc()
+    b.provisions[5].text = c.provisions[5].text = "Новый текст статьи 5."
+    note = Amendment(kind="new_wording", text="Сноска. Статья 5 в редакции …", act_number="99-VII")
+    b.provisions[5].amendments.append(note)
+    c.provisions[5].amendments.append(note)
+    c.provisions[9].text = "Новый текст статьи 9."
+    first = _save(db, a, edition_date=date(2020, 1, 1))
+    last = _save(db, c, edition_date=date(2024, 1, 1))
+    with db.transaction() as s:
+        stored = editions.chain(s, KEY, "rus")
+        ids = editions.write_chain(
+            s,
+            KEY,
+            "rus",
+            2,
+            [
+                editions.Placement(b, edition_date=date(2022, 1, 1), origin="backfill"),
+                editions.Placement(c, edition_id=stored[1].info.id, edition_date=date(2024, 1, 1)),
+            ],
+        )
+    assert ids[1] == last
+    with db.transaction() as s:
+        chain = editions.list_editions(s, KEY, "rus")
+        assert [(e.id, e.seq, e.edition_date) for e in chain] == [
+            (first, 1, date(2020, 1, 1)),
+            (ids[0], 2, date(2022, 1, 1)),
+            (last, 3, date(2024, 1, 1)),
+        ]
+        for info, doc in zip(chain, (a, b, c), strict=True):
+            assert editions.content_hash(editions.load_document(s, info)) == editions.content_hash(doc)
+        assert [e.acts for e in chain] == [("162-VI",), ("99-VII",), ()]
+        assert editions.find_edition(s, KEY, "rus", on=date(2023, 6, 1)).id == ids[0]
