@@ -43,14 +43,14 @@ def code_sized_page(target_bytes: int = TARGET_BYTES) -> bytes:
 
 
 def best_of(*works: Callable[[], object]) -> list[float]:
-    """The best time of each work. Rounds alternate between the works, so that load from other processes
-    on a shared machine weighs on all of them alike."""
+    """The best CPU time of each work (this process's: waiting for a core on a shared machine does not
+    count). Rounds alternate between the works, so that what load remains weighs on all of them alike."""
     timings: list[list[float]] = [[] for _ in works]
     for _ in range(ROUNDS):
         for timing, work in zip(timings, works, strict=True):
-            started = time.perf_counter()
+            started = time.process_time()
             work()
-            timing.append(time.perf_counter() - started)
+            timing.append(time.process_time() - started)
     return [min(timing) for timing in timings]
 
 

@@ -90,7 +90,9 @@ NAMED_ARTICLE = re.compile(
 """The article a footnote or notice is about when its subject names one («Статью 7 …», «4-бапқа …»)."""
 EMBEDDED_ARTICLE = re.compile(rf"\s(?=(?:Статья\s+{_NUM}|{_NUM}-бап|Article\s+{_NUM})\s*\.)", re.IGNORECASE)
 """An article heading inside a chapter's heading: the site sometimes puts both in one `<h3>`."""
-ACT_NUMBER = re.compile(r"(?:№|\bN|\bNo\.?)\s?(?P<n>\d+(?:-[IVXLCІХ]+)*)(?![\w-])")
+ACT_NUMBER = re.compile(r"(?:№|N(?<!\w.)(?:o\.?)?)\s?(?P<n>\d+(?:-[IVXLCІХ]+)*)(?![\w-])")
+"""An act's number: «№ 370-V», «N 376», «No. 12». Each alternative opens with its letter (the `N` not inside
+a word, looking back), so that the regex engine skips to a «№» or an `N` instead of trying every place."""
 DOC_LINK = re.compile(r"/docs/([A-Z][A-Z0-9]{9,10}_?)(?:[/#?]|$)")
 PAREN = re.compile(r"\(([^()]*)\)")
 
