@@ -8,6 +8,7 @@ The CLI's console redacts every string it prints and makes visible every control
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -88,6 +89,24 @@ class Clock:
     @property
     def note(self) -> str:
         return f"Times in {self.zone}."
+
+
+class ClockFormatter(logging.Formatter):
+    """Log lines stamped like every other time Zan Watch shows: ISO in the clock's zone, with its offset."""
+
+    def __init__(self, clock: Clock) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.clock = clock
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return self.clock.iso(datetime.fromtimestamp(record.created, UTC))
+
+
+def log_to_stderr(clock: Clock) -> None:
+    """The daemons' logging: INFO and up on stderr, times in the clock's zone."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(ClockFormatter(clock))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
 
 
 def json_text(data: Any, clock: Clock) -> str:

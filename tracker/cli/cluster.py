@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from tracker.cli.app import app, console, database, delivery_option, interval_option, settings
+from tracker.cli.app import app, clock, console, database, delivery_option, interval_option, settings
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 
 def _logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from tracker.output import log_to_stderr
+
+    log_to_stderr(clock())
     for noisy in ("httpx", "procrastinate", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

@@ -40,7 +40,9 @@ def run(
     from tracker.schedule import Daemon, timing
 
     cfg = settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from tracker.output import log_to_stderr
+
+    log_to_stderr(clock())
     # A job still running at its next turn is skipped by design (max_instances=1): not worth a warning.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     logging.getLogger("httpx").setLevel(logging.WARNING)
