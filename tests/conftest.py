@@ -25,9 +25,11 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright (never `playwright install`), one per test session.
+    """Debian's Chromium driven by Playwright (never `playwright install`), one per test module: Playwright's
+    sync API keeps an asyncio loop running in the main thread while it is open, and the queue's tests, later
+    in the same run, need `asyncio.run`.
 
     Skipped, saying why, only where Chromium is not installed; `.ci/run` installs it.
     """
