@@ -52,11 +52,7 @@ def record(
         row = _act_row(session, a, (urls or {}).get(a.act_id or ""))
         assert row.id is not None
         when = in_force(a, row.published, row.info_note)
-        target = session.exec(
-            select(m.ActTarget).where(
-                m.ActTarget.act_id == row.id, m.ActTarget.document_key == key, m.ActTarget.eid == mention.eid
-            )
-        ).first()
+        target = _target_row(session, row.id, key, mention.eid)
         if target is None:
             target = m.ActTarget(
                 act_id=row.id,
@@ -118,11 +114,7 @@ def backdate(
         a = mention.amendment
         row = _act_row(session, a, (urls or {}).get(a.act_id or ""))
         assert row.id is not None
-        target = session.exec(
-            select(m.ActTarget).where(
-                m.ActTarget.act_id == row.id, m.ActTarget.document_key == key, m.ActTarget.eid == mention.eid
-            )
-        ).first()
+        target = _target_row(session, row.id, key, mention.eid)
         if target is None:
             when = in_force(a, row.published, row.info_note)
             target = m.ActTarget(
@@ -143,6 +135,15 @@ def backdate(
             target.in_force_on = min(d for d in (target.in_force_on, seen_on) if d)
         session.add(target)
     session.flush()
+
+
+def _target_row(session: Session, act_id: int, key: str, eid: str) -> m.ActTarget | None:
+    """The link between an act and one provision of a document, if already stored."""
+    return session.exec(
+        select(m.ActTarget).where(
+            m.ActTarget.act_id == act_id, m.ActTarget.document_key == key, m.ActTarget.eid == eid
+        )
+    ).first()
 
 
 def _act_row(session: Session, a: Amendment, url: str | None) -> m.Act:
