@@ -30,14 +30,13 @@ from procrastinate.schema import SchemaManager
 
 from scrapers.sites.adilet import AdiletSite
 from storage import queue as storage_queue
-from storage import watchlist
 from storage.db import Database
 from tracker.config import Settings
 from tracker.drafts import LANGUAGE as DRAFT_LANGUAGE
 from tracker.drafts import LIST_KEY
 from tracker.errors import InputError
 from tracker.keys import parse_key
-from tracker.schedule import DIGESTS, Timing, checked_sources, digest_trigger
+from tracker.schedule import DIGESTS, Timing, digest_trigger, is_checked
 from tracker.work import Work
 
 log = logging.getLogger("zanwatch.queue")
@@ -102,8 +101,11 @@ def _tasks() -> procrastinate.Blueprint:
     return bp
 
 
+CHECK_LOCK = "check:"
+
+
 def check_lock(key: str, language: str) -> str:
-    return f"check:{key}/{language}"
+    return f"{CHECK_LOCK}{key}/{language}"
 
 
 def require_postgresql(db: Database) -> None:
@@ -204,15 +206,8 @@ class Planner:
         return len(due)
 
     def _due_checks(self) -> list[tuple[str, str]]:
-        with self.db.transaction() as session:
-            watches = watchlist.all_watches(session)
-        recent = storage_queue.checked_since(self.db, _since(self.timing))
-        queued = storage_queue.queued_locks(self.db, "check:")
-        return [
-            (key, lang)
-            for key, lang in checked_sources(watches)
-            if f"{key}/{lang}" not in recent and check_lock(key, lang) not in queued
-        ]
+        due = storage_queue.due_sources(self.db, _since(self.timing), CHECK_LOCK)
+        return [(key, lang) for key, lang in due if is_checked(key)]
 
     async def requeue_stalled(self) -> None:
         """Hand the running jobs of dead workers back to the queue. One whose twin already waits there (a

@@ -61,10 +61,11 @@ def timing(settings: Settings, check_s: float | None = None, delivery_s: float |
 def checked_sources(watches: Iterable[Watch]) -> list[tuple[str, str]]:
     """(key, language) of every enabled watch whose site is followed by `check` (drafts sites are followed
     by the drafts job instead)."""
-    return [(w.key, lang) for w in watches if w.enabled and _checked(w.key) for lang in w.languages]
+    return [(w.key, lang) for w in watches if w.enabled and is_checked(w.key) for lang in w.languages]
 
 
-def _checked(key: str) -> bool:
+def is_checked(key: str) -> bool:
+    """Is this document's site followed by `check` (not by the drafts job)?"""
     source, _ = parse_key(key)
     return site_class(source).followed_by == "check"
 
