@@ -46,15 +46,17 @@ def record(
     showed them (today for a check, adilet's edition date for a backfilled edition)."""
     outcome = Recorded()
     now = datetime.now(UTC)
-    present: set[int] = set()
-    for mention in found:
-        a = mention.amendment
-        row = _act_row(session, a, (urls or {}).get(a.act_id or ""))
+    named, stored = _lookup(session, key, found, urls)
+    present: set[tuple[int, str]] = set()
+    announced: list[tuple[m.Act, m.ActTarget]] = []
+    for mention, row in named:
         assert row.id is not None
+        a = mention.amendment
         when = in_force(a, row.published, row.info_note)
-        target = _target_row(session, row.id, key, mention.eid)
+        target = stored.get((row.id, mention.eid))
+        created = target is None
         if target is None:
-            target = m.ActTarget(
+            target = stored[(row.id, mention.eid)] = m.ActTarget(
                 act_id=row.id,
                 document_key=key,
                 language=language,
@@ -66,35 +68,29 @@ def record(
                 announced_on=seen_on if mention.pending else None,
                 in_force_on=None if mention.pending else seen_on,
             )
-            created = True
-        else:
-            created = False
-            if mention.pending and target.state == "superseded":
-                target.state = "announced"
-            elif not mention.pending and target.state != "in_force":
-                outcome.landed[(row.key, mention.eid)] = target.announced_on
-                target.state, target.in_force_on = "in_force", seen_on
+            if mention.pending:
+                announced.append((row, target))
+        elif mention.pending and target.state == "superseded":
+            target.state = "announced"
+        elif not mention.pending and target.state != "in_force":
+            outcome.landed[(row.key, mention.eid)] = target.announced_on
+            target.state, target.in_force_on = "in_force", seen_on
         if mention.pending or created:
             target.effective, target.effective_note = when.effective, when.reason
         target.updated_at = now
+        present.add((row.id, mention.eid))
         session.add(target)
-        session.flush()
-        assert target.id is not None
-        present.add(target.id)
-        if created and mention.pending:
-            outcome.announced.append((_act(session, row), _target(target)))
-            outcome.fresh.append(target.id)
-    for stale in session.exec(
-        select(m.ActTarget).where(
-            m.ActTarget.document_key == key,
-            m.ActTarget.language == language,
-            m.ActTarget.state == "announced",
-            col(m.ActTarget.id).not_in(present),
-        )
-    ):
-        stale.state, stale.updated_at = "superseded", now
-        session.add(stale)
+    for place, stale in stored.items():
+        if stale.language == language and stale.state == "announced" and place not in present:
+            stale.state, stale.updated_at = "superseded", now
     session.flush()
+    shown: dict[int | None, Act] = {}
+    for row, target in announced:
+        assert target.id is not None
+        if row.id not in shown:
+            shown[row.id] = _act(session, row)
+        outcome.announced.append((shown[row.id], _target(target)))
+        outcome.fresh.append(target.id)
     return outcome
 
 
@@ -110,14 +106,14 @@ def backdate(
     """A past edition's mentions, recorded after newer ones (a backfill): acts and targets it names are
     created if missing, and the day a change was first seen announced or in force moves back to `seen_on`.
     States stay as the newer editions set them; a pending change no newer edition names was superseded."""
-    for mention in found:
-        a = mention.amendment
-        row = _act_row(session, a, (urls or {}).get(a.act_id or ""))
+    named, stored = _lookup(session, key, found, urls)
+    for mention, row in named:
         assert row.id is not None
-        target = _target_row(session, row.id, key, mention.eid)
+        target = stored.get((row.id, mention.eid))
         if target is None:
+            a = mention.amendment
             when = in_force(a, row.published, row.info_note)
-            target = m.ActTarget(
+            target = stored[(row.id, mention.eid)] = m.ActTarget(
                 act_id=row.id,
                 document_key=key,
                 language=language,
@@ -137,36 +133,69 @@ def backdate(
     session.flush()
 
 
-def _target_row(session: Session, act_id: int, key: str, eid: str) -> m.ActTarget | None:
-    """The link between an act and one provision of a document, if already stored."""
-    return session.exec(
-        select(m.ActTarget).where(
-            m.ActTarget.act_id == act_id, m.ActTarget.document_key == key, m.ActTarget.eid == eid
-        )
-    ).first()
-
-
-def _act_row(session: Session, a: Amendment, url: str | None) -> m.Act:
-    """The act's row, found by adilet id, or by number and date; created on first sight."""
-    k = act_key(a)
-    assert k is not None
-    row = session.exec(select(m.Act).where(m.Act.key == k)).first()
-    if row is None and a.act_id and a.act_number:
-        row = session.exec(
-            select(m.Act).where(
-                m.Act.number == a.act_number, m.Act.adopted == a.act_date, col(m.Act.source_id).is_(None)
-            )
-        ).first()
-        if row is not None:  # first seen without a link; now we know its adilet id
-            row.key, row.source_id = k, a.act_id
-    if row is None:
-        row = m.Act(key=k, source_id=a.act_id, number=a.act_number, adopted=a.act_date, url=url)
-    row.number = row.number or a.act_number
-    row.adopted = row.adopted or a.act_date
-    row.url = row.url or url
-    session.add(row)
+def _lookup(
+    session: Session, key: str, found: Iterable[Mention], urls: Mapping[str, str] | None
+) -> tuple[list[tuple[Mention, m.Act]], dict[tuple[int, str], m.ActTarget]]:
+    """Each mention with its act's row, and the document's stored links between an act and a provision
+    by (act id, eid): two queries and one flush however many mentions a page has (a code has thousands).
+    An act is found by adilet id, or by number and date; it is created on first sight."""
+    named = list(found)
+    acts = _Acts.load(session, [mention.amendment for mention in named])
+    rows = [
+        (mention, acts.row(mention.amendment, (urls or {}).get(mention.amendment.act_id or "")))
+        for mention in named
+    ]
     session.flush()
-    return row
+    stored = {
+        (t.act_id, t.eid): t for t in session.exec(select(m.ActTarget).where(m.ActTarget.document_key == key))
+    }
+    return rows, stored
+
+
+@dataclass
+class _Acts:
+    """The stored acts a page may name, indexed as `row` looks them up: by key, and (for acts first seen
+    without an adilet link) by number and adoption date."""
+
+    session: Session
+    by_key: dict[str, m.Act]
+    unlinked: dict[tuple[str, date | None], m.Act]
+
+    @classmethod
+    def load(cls, session: Session, named: list[Amendment]) -> _Acts:
+        keys = {act_key(a) for a in named}
+        numbers = {a.act_number for a in named if a.act_id and a.act_number}
+        query = select(m.Act).where(
+            or_(col(m.Act.key).in_(keys), col(m.Act.number).in_(numbers) & col(m.Act.source_id).is_(None))
+        )
+        acts = cls(session, {}, {})
+        for row in session.exec(query.order_by(col(m.Act.id))):
+            acts.index(row)
+        return acts
+
+    def index(self, row: m.Act) -> None:
+        self.by_key[row.key] = row
+        if row.source_id is None and row.number:
+            self.unlinked.setdefault((row.number, row.adopted), row)
+
+    def row(self, a: Amendment, url: str | None) -> m.Act:
+        """The act's row, created (and added to the session) on first sight."""
+        k = act_key(a)
+        assert k is not None
+        row = self.by_key.get(k)
+        if row is None and a.act_id and a.act_number:
+            row = self.unlinked.pop((a.act_number, a.act_date), None)
+            if row is not None:  # first seen without a link; now we know its adilet id
+                del self.by_key[row.key]
+                row.key, row.source_id = k, a.act_id
+        if row is None:
+            row = m.Act(key=k, source_id=a.act_id, number=a.act_number, adopted=a.act_date, url=url)
+        row.number = row.number or a.act_number
+        row.adopted = row.adopted or a.act_date
+        row.url = row.url or url
+        self.index(row)
+        self.session.add(row)
+        return row
 
 
 def needs_info(session: Session, source_ids: Iterable[str]) -> list[str]:

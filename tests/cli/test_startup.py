@@ -44,6 +44,7 @@ def test_a_database_command_on_a_current_schema_does_not_load_alembic(db: Databa
     assert "storage.watchlist" in loaded
     assert not {"alembic", "tracker.schedule", "fastapi", "tracker.notify", "tracker.rules"} & loaded
     assert {m for m in loaded if m.startswith("tracker.cli.")} == {"tracker.cli.app", "tracker.cli.watch"}
+    assert {m for m in loaded if m.startswith("storage.tables.")} == {"storage.tables.watched_document"}
 
 
 def test_commands_names_where_every_command_is_registered() -> None:
