@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import Date, String, bindparam, exists
 from sqlmodel import Session, col, or_, select
 
 from storage import models as m
@@ -21,6 +22,10 @@ from tracker.timeline import Mention, act_key, in_force
 
 INFO_RETRY = timedelta(days=1)
 """An act's `/info` without a publication date is read again after this long (it may not be out yet)."""
+
+
+Due = tuple[Act, date, int, list[str]]
+"""An in-force warning falling due: the act, the day its changes bite, days left, the provisions' eids."""
 
 
 @dataclass
@@ -228,23 +233,30 @@ def save_info(session: Session, source_id: str, info: ActRequisites, *, url: str
     session.flush()
 
 
+_BITING = (
+    col(m.ActTarget.document_key) == bindparam("key", type_=String),
+    col(m.ActTarget.state) == "announced",
+    col(m.ActTarget.effective).between(bindparam("today", type_=Date), bindparam("until", type_=Date)),
+)
+_NEARING = select(m.ActTarget).where(*_BITING)
+NEARING = exists().where(*_BITING)
+"""Whether an announced change of the document (`key`) bites between `today` and `until`: a warning may
+fall due. Both statements are built once, as every check asks."""
+
+
 def due_warnings(
     session: Session, key: str, today: date, thresholds: Iterable[int], *, fresh: Iterable[int] = ()
-) -> list[tuple[Act, date, int, list[str]]]:
+) -> list[Due]:
     """Announced changes of a document now within a warning threshold (30 and 7 days by default), grouped
     by act and date: (act, effective, days left, eids). Each threshold is passed once; changes announced in
     this very pass count as warned (their announcement carries the date)."""
     steps = sorted(set(thresholds))
+    if not steps:
+        return []
     fresh_ids = set(fresh)
     groups: dict[tuple[int, date], list[m.ActTarget]] = {}
-    for target in session.exec(
-        select(m.ActTarget).where(
-            m.ActTarget.document_key == key,
-            m.ActTarget.state == "announced",
-            col(m.ActTarget.effective).is_not(None),
-            col(m.ActTarget.effective) >= today,
-        )
-    ):
+    until = today + timedelta(days=steps[-1])
+    for target in session.exec(_NEARING, params={"key": key, "today": today, "until": until}):
         assert target.effective is not None
         days_left = (target.effective - today).days
         step = next((s for s in steps if s >= days_left), None)

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import String, bindparam, delete, func, or_, true, update
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
+from storage import acts
 from storage import models as m
 from tracker.errors import Conflict, NotFound
 from tracker.model import Amendment, Change, Document, DocumentStatus, EditionInfo, Provision
@@ -94,19 +96,64 @@ def keep_page(session: Session, key: str, language: str, page: Page) -> int:
 
 def _store_blob(session: Session, body: bytes) -> str:
     key = hashlib.sha256(body).hexdigest()
-    if session.get(m.Blob, key) is None:
+    if session.exec(select(m.Blob.digest).where(m.Blob.digest == key)).first() is None:
         session.add(m.Blob(digest=key, size=len(body), data=zlib.compress(body, 9)))
         session.flush()
     return key
 
 
-def last_good_snapshot(session: Session, key: str, language: str) -> m.Snapshot | None:
-    """The newest snapshot that parsed cleanly: its validators make the next fetch conditional."""
-    return session.exec(
-        select(m.Snapshot)
-        .where(m.Snapshot.document_key == key, m.Snapshot.language == language, m.Snapshot.outcome == "ok")
-        .order_by(col(m.Snapshot.id).desc())
-    ).first()
+@dataclass(frozen=True)
+class Seen:
+    """What a check needs before it fetches, and all an unchanged page needs: the last good page's
+    validators, digest and size, the latest edition's number and title (None before the first), and
+    whether an in-force warning may fall due (`nearing`)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    digest: str | None = None
+    size: int | None = None
+    seq: int | None = None
+    title: str | None = None
+    nearing: bool = False
+
+
+_KEY, _LANGUAGE = bindparam("key", type_=String), bindparam("language", type_=String)
+_LATEST = (
+    select(m.Edition.seq, m.Edition.title)
+    .where(m.Edition.document_key == _KEY, m.Edition.language == _LANGUAGE)
+    .order_by(col(m.Edition.seq).desc())
+    .limit(1)
+    .subquery()
+)
+_LAST_SEEN = (
+    sql_select(
+        col(m.Snapshot.etag),
+        col(m.Snapshot.last_modified),
+        col(m.Snapshot.blob_digest),
+        col(m.Blob.size),
+        _LATEST.c.seq,
+        _LATEST.c.title,
+        acts.NEARING,
+    )
+    .outerjoin(m.Blob, col(m.Blob.digest) == col(m.Snapshot.blob_digest))
+    .outerjoin(_LATEST, true())
+    .where(
+        col(m.Snapshot.document_key) == _KEY,
+        col(m.Snapshot.language) == _LANGUAGE,
+        col(m.Snapshot.outcome) == "ok",
+    )
+    .order_by(col(m.Snapshot.id).desc())
+    .limit(1)
+)
+"""Built once: on an unchanged page, building the statement would cost more than running it."""
+
+
+def last_seen(session: Session, key: str, language: str, *, today: date, until: date) -> Seen:
+    """One query, whatever the size of the page (the body stays in the database); `nearing` looks for
+    changes biting from `today` to `until`."""
+    params = {"key": key, "language": language, "today": today, "until": until}
+    row = session.execute(_LAST_SEEN, params).first()
+    return Seen(*row) if row else Seen()
 
 
 def kept(
