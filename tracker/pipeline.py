@@ -187,13 +187,14 @@ class Recorder:
             start = outcome.previous.seq + 1 if outcome.previous else 1
             editions.write_chain(session, key, language, start, [edition])
         today = self.today()
+        named = mentions(doc)
         timeline = acts.record(
             session,
             key,
             language,
-            mentions(doc),
+            named,
             seen_on=outcome.seen_on,
-            urls={i: self.act_url(i, language) for i in _act_ids(doc)},
+            urls={i: self.act_url(i, language) for i in {m.amendment.act_id for m in named} if i},
         )
         document = self._document(key, language, doc.title, list(outcome.tags))
         if notify:
@@ -485,10 +486,6 @@ def _page_from_snapshot(site: Site[Any], body: bytes, url: str, language: str) -
     if url.startswith("file://"):
         return parse_body(body, Path(url.removeprefix("file://")), language)
     return site.parse(body, url, language)
-
-
-def _act_ids(doc: Document) -> set[str]:
-    return {m.amendment.act_id for m in mentions(doc) if m.amendment.act_id}
 
 
 def tags_of(session: Session, key: str) -> list[str]:
