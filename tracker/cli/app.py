@@ -24,7 +24,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = SafeConsole()
+console = SafeConsole(emoji=False)  # `:name:` in a law's text stays as written; Rich's emoji table unloaded
 _options: dict[str, str | None] = {"config": None, "db": None}
 
 
