@@ -249,16 +249,21 @@ class _BodyWalker:
         text = element.text
         if text:
             self._piece(mode, text)
-        for child in element:
-            self.walk_child(child, mode, top)
+        self._walk_children(iter(element), mode, top)
 
-    def walk_child(self, child: Any, mode: str = "text", top: bool = True) -> None:
-        tag = child.tag
-        if isinstance(tag, str) and tag not in SKIP_TAGS:
-            self._element(child, tag, mode, top)
-        text = child.tail
-        if text:
-            self._piece(mode, text)
+    def _walk_children(self, children: Iterator[Any], mode: str = "text", top: bool = True) -> None:
+        """Each child (comments and skipped tags only by their tails), then its tail. A tail is most often
+        the line break between two paragraphs: `_piece`'s first test, here without the call."""
+        for child in children:
+            tag = child.tag
+            if isinstance(tag, str) and tag not in SKIP_TAGS:
+                self._element(child, tag, mode, top)
+            text = child.tail
+            if text:
+                if not text.isspace():
+                    self._piece(mode, text)
+                elif self._mode is not None:
+                    self._parts.append(text)
 
     def consume(self, body: Any, *, parsed: bool) -> None:
         """Walks the children of a body the parser has finished with, as `walk` would, and drops them from
@@ -275,10 +280,6 @@ class _BodyWalker:
                 self._piece("text", text)
         self._walk_children(itertools.islice(body, count))
         del body[:count]
-
-    def _walk_children(self, children: Iterator[Any]) -> None:
-        for child in children:
-            self.walk_child(child)
 
     def _element(self, element: Any, tag: str, mode: str, top: bool) -> None:
         if tag == "br":

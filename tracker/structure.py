@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from tracker.model import Amendment, AmendmentKind, Block, Document, ParsedPage, Provision
 from tracker.normalize import normalize
@@ -132,8 +132,9 @@ _NUMBER = re.compile(r"\d+")
 _DATE_NUMBER = re.compile(r"\d(?<!\d\d)(?:\d?|\d{3})(?=(?P<after>[.\s]))")
 """A whole number that a date pattern can open with: of one or two digits or of four, then a full stop
 (the first two patterns) or a space (the last two)."""
-_NUMBER_COMMA = re.compile(r"\d,")
-"""A number followed by a comma: only then can an English date be there."""
+_NUMBER_COMMA = re.compile(r",(?<=\d,)")
+"""A number followed by a comma: only then can an English date be there. The comma first: the regex
+engine skips to a comma at once, where it tests every character for a digit (any script's)."""
 
 
 def _month(word: str) -> int | None:
@@ -146,9 +147,7 @@ def _month(word: str) -> int | None:
     return next((i for i, stem in enumerate(_KAZ_MONTHS, 1) if word.startswith(stem)), None)
 
 
-def _date_matches(
-    text: str, until: int | None = None
-) -> Iterator[tuple[re.Match[str], tuple[int, int, int]]]:
+def _date_matches(text: str, until: int | None = None) -> list[tuple[re.Match[str], tuple[int, int, int]]]:
     """What `finditer` of each date pattern gives (by where they start, English dates last), with the groups
     of year, month and day, but tried only where a number starts that the pattern can open with (its
     length, the character after it; an English date: only when a number is followed by a comma) instead of
@@ -156,25 +155,28 @@ def _date_matches(
     `until`: only the dates that start before it (a match found there is the same as in the whole text)."""
     until = len(text) if until is None else until
     ends = [0] * len(_NUMBER_DATES)
+    found = []
     for number in _DATE_NUMBER.finditer(text):
-        start = number.start()
+        start, end = number.span()
         if start >= until:
             break
-        which = (0 if number.group("after") == "." else 2) + (number.end() - start == 4)
+        which = (0 if number.group("after") == "." else 2) + (end - start == 4)
         pattern, order = _NUMBER_DATES[which]
         if start >= ends[which] and (match := pattern.match(text, start)):
             ends[which] = match.end()
-            yield match, order
+            found.append((match, order))
     if _NUMBER_COMMA.search(text):
         for match in _ENGLISH_DATE.finditer(text):
             if match.start() >= until:
                 break
-            yield match, (3, 1, 2)
+            found.append((match, (3, 1, 2)))
+    return found
 
 
 def _day(match: re.Match[str], order: tuple[int, int, int]) -> date | None:
     y, m, d = order
-    month = _month(match.group(m))
+    month_text = match.group(m)
+    month = int(month_text) if month_text.isdecimal() else _month(month_text)
     try:
         return date(int(match.group(y)), month, int(match.group(d))) if month else None
     except ValueError:
@@ -184,8 +186,12 @@ def _day(match: re.Match[str], order: tuple[int, int, int]) -> date | None:
 def dates_in(text: str, until: int | None = None) -> list[tuple[int, date]]:
     """Every date written in a legal text (dd.mm.yyyy, Kazakh yyyy.mm.dd, «6 мая 1999», «2015 жылғы 28
     қазандағы», «October 28, 2015»), with its position, in text order; `until`: those starting before it."""
-    found = [(match.start(), _day(match, order)) for match, order in _date_matches(text, until)]
-    return sorted((start, day) for start, day in found if day)
+    found = []
+    for match, order in _date_matches(text, until):
+        day = _day(match, order)
+        if day:
+            found.append((match.start(), day))
+    return sorted(found)
 
 
 def _arabic(ordinal: str) -> str:
@@ -263,8 +269,9 @@ def _act_id_of(ref: _ActReference, i: int, ids: list[str], count: int) -> str | 
     return ids[i] if len(ids) == count else None
 
 
-@dataclass(frozen=True)
-class _ActReference:
+class _ActReference(NamedTuple):
+    """A tuple: a footnote cites one to several acts, a code page has a thousand footnotes."""
+
     start: int
     end: int
     number: str | None
@@ -398,11 +405,9 @@ def named_article(text: str) -> str | None:
 
 def _named(text: str, low: str | None, first_reference: int | None) -> str | None:
     verb = AMENDMENT_KIND.search(text, low) or ANNOUNCES.search(text, low)
-    end = min(
-        [len(text)]
-        + ([verb.start()] if verb else [])
-        + ([] if first_reference is None else [first_reference])
-    )
+    end = len(text) if verb is None else verb.start()
+    if first_reference is not None:
+        end = min(end, first_reference)
     found = NAMED_ARTICLE.search(text, low, 0, end)
     return (found.group("a") or found.group("b")) if found else None
 

@@ -27,13 +27,16 @@ class Caseless:
     """A case-insensitive pattern, written in lower case, also compiled plain to run on a `lowered` text:
     there the regex engine skips to the letters a match can open with, where `re.IGNORECASE` tries every
     alternative at every character (footnotes and notices are scanned several times each). Its matches
-    give positions and group names; their text is the lowered one."""
+    give positions and group names; their text is the lowered one. `scout`: the same alternatives, in the
+    same order, without the groups around them, which hide their first letters from the engine: it finds
+    where the first match starts, and the pattern is matched there."""
 
-    def __init__(self, source: str) -> None:
-        if any(char.isupper() for char in source.replace("(?P<", "")):
+    def __init__(self, source: str, scout: str | None = None) -> None:
+        if any(char.isupper() for char in f"{source}{scout or ''}".replace("(?P<", "")):
             raise ValueError(f"a Caseless pattern is written in lower case: {source!r}")
         self.pattern = re.compile(source, re.IGNORECASE)
         self._plain = re.compile(source)
+        self._scout = re.compile(scout) if scout else None
 
     def search(
         self, text: str, low: str | None, pos: int = 0, endpos: int = sys.maxsize
@@ -41,7 +44,10 @@ class Caseless:
         """`pattern.search(text, pos, endpos)`; `low` is `lowered(text)`."""
         if low is None:
             return self.pattern.search(text, pos, endpos)
-        return self._plain.search(low, pos, endpos)
+        if self._scout is None:
+            return self._plain.search(low, pos, endpos)
+        found = self._scout.search(low, pos, endpos)
+        return None if found is None else self._plain.match(low, found.start(), endpos)
 
 
 FOOTNOTE_START = re.compile(r"^\s*(?:Сноска|Ескерту|Footnote)\s*\.\s*", re.IGNORECASE)
@@ -62,7 +68,10 @@ AMENDMENT_VERBS: tuple[tuple[AmendmentKind, str], ...] = (
     (AmendmentKind.AMENDED, r"изменени|өзгеріс|amend"),
 )
 """The verbs of each kind of amendment, the more specific kinds first."""
-AMENDMENT_KIND = Caseless("|".join(f"(?P<{kind.value}>{verbs})" for kind, verbs in AMENDMENT_VERBS))
+AMENDMENT_KIND = Caseless(
+    "|".join(f"(?P<{kind.value}>{verbs})" for kind, verbs in AMENDMENT_VERBS),
+    scout="|".join(verbs for _, verbs in AMENDMENT_VERBS),
+)
 """The first verb before an act's reference says what that act did (the group named after its kind); a
 reference without its own verb («…; от 05.11.2022 № 156-VII») did what the one before it did."""
 REPEALED = re.compile(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from typing import NoReturn
@@ -46,6 +47,15 @@ def _modules_for(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    gc.disable()  # until the command has loaded its modules and configuration: see `app.settings`
+    try:
+        _run(argv)
+    finally:  # as it was, for a caller that goes on (tests run many commands in one process)
+        gc.unfreeze()
+        gc.enable()
+
+
+def _run(argv: list[str] | None) -> None:
     from tracker.cli.app import app
 
     for module in _modules_for(sys.argv[1:] if argv is None else argv):
