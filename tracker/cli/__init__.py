@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 import importlib
 import sys
@@ -30,6 +31,7 @@ module: Typer builds the parameters of every registered command on each run, and
 pay for all of them. `--version` needs none; help, completion and an unknown name get every module."""
 _MODULE_OF = {name: module for module, names in COMMANDS.items() for name in names}
 _VALUED_OPTIONS = ("--config", "--db")
+atexit.register(gc.freeze)  # at exit, no collector pass over every object left: ~0.1-0.3 s of a short command
 
 
 def _modules_for(argv: list[str]) -> list[str]:
