@@ -19,7 +19,7 @@ from tracker.structure import build
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "adilet"
 TARGET_BYTES = 2_000_000
-ROUNDS = 7
+ROUNDS = 15
 HEADING = re.compile(r"Статья \d+(?:-\d+)?\.")
 
 

@@ -8,8 +8,10 @@ stores), never parsed into an edition: a false "30 articles deleted" is the wors
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -247,33 +249,37 @@ class _BodyWalker:
         text = element.text
         if text:
             self._piece(mode, text)
-        for child in element:
-            self.walk_child(child, mode, top)
+        self._walk_children(iter(element), mode, top)
 
-    def walk_child(self, child: Any, mode: str = "text", top: bool = True) -> None:
-        tag = child.tag
-        if isinstance(tag, str) and tag not in SKIP_TAGS:
-            self._element(child, tag, mode, top)
-        text = child.tail
-        if text:
-            self._piece(mode, text)
+    def _walk_children(self, children: Iterator[Any], mode: str = "text", top: bool = True) -> None:
+        """Each child (comments and skipped tags only by their tails), then its tail. A tail is most often
+        the line break between two paragraphs: `_piece`'s first test, here without the call."""
+        for child in children:
+            tag = child.tag
+            if isinstance(tag, str) and tag not in SKIP_TAGS:
+                self._element(child, tag, mode, top)
+            text = child.tail
+            if text:
+                if not text.isspace():
+                    self._piece(mode, text)
+                elif self._mode is not None:
+                    self._parts.append(text)
 
     def consume(self, body: Any, *, parsed: bool) -> None:
         """Walks the children of a body the parser has finished with, as `walk` would, and drops them from
-        the tree. Until the page is `parsed` the last child stays: it, or its tail, may still grow."""
-        children = list(body)
-        if not parsed:
-            if not children:
-                return
-            children.pop()
+        the tree. Until the page is `parsed` the last child stays: it, or its tail, may still grow.
+        No child's Python proxy outlives the walk: lxml frees a removed element in C at once, where one
+        still referenced is first moved to a document of its own, a walk over its subtree (half the cost)."""
+        count = len(body) - (0 if parsed else 1)
+        if count < 0:
+            return
         if not self._began:
             self._began = True
             text = body.text
             if text:
                 self._piece("text", text)
-        for child in children:
-            self.walk_child(child)
-        del body[: len(children)]
+        self._walk_children(itertools.islice(body, count))
+        del body[:count]
 
     def _element(self, element: Any, tag: str, mode: str, top: bool) -> None:
         if tag == "br":

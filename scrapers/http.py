@@ -13,6 +13,7 @@ unchanged: deciding that a 200 page is really a CAPTCHA or a JavaScript shell is
 
 from __future__ import annotations
 
+import io
 import random
 import ssl
 import threading
@@ -397,24 +398,24 @@ class Fetcher:
         if encoding == "identity" and int(reply.headers.get("content-length", "0") or 0) > limit:
             raise too_big
         inflater = zlib.decompressobj(_WBITS[encoding]) if _WBITS[encoding] else None
-        body = bytearray()
+        body = io.BytesIO()  # its getvalue() hands over its buffer: the body is held once, not copied
         try:
             for raw in chunks:
                 pending = raw
                 while pending:
                     if inflater is None:
-                        body += pending
+                        body.write(pending)
                         pending = b""
                     else:
-                        body += inflater.decompress(pending, limit - len(body) + 1)
+                        body.write(inflater.decompress(pending, limit - body.tell() + 1))
                         pending = inflater.unconsumed_tail
-                    if len(body) > limit:
+                    if body.tell() > limit:
                         raise too_big
             if inflater is not None and not inflater.eof:
                 raise zlib.error("it ends early")
         except zlib.error as exc:
             raise HttpFetchError(f"GET {url}: the {encoding} body is corrupt ({exc})", url=url) from None
-        return bytes(body)
+        return body.getvalue()
 
     def _backoff_s(self, attempt: int) -> float:
         """Exponential backoff with full jitter, so many clients do not retry in lock-step."""

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import BindParameter, ColumnElement, and_
 from sqlmodel import Session, col, or_, select
 
 from storage import models as m
@@ -21,6 +22,10 @@ from tracker.timeline import Mention, act_key, in_force
 
 INFO_RETRY = timedelta(days=1)
 """An act's `/info` without a publication date is read again after this long (it may not be out yet)."""
+
+
+Due = tuple[Act, date, int, list[str]]
+"""An in-force warning falling due: the act, the day its changes bite, days left, the provisions' eids."""
 
 
 @dataclass
@@ -51,12 +56,12 @@ def record(
     announced: list[tuple[m.Act, m.ActTarget]] = []
     for mention, row in named:
         assert row.id is not None
-        a = mention.amendment
-        when = in_force(a, row.published, row.info_note)
-        target = stored.get((row.id, mention.eid))
-        created = target is None
+        a, place = mention.amendment, (row.id, mention.eid)
+        present.add(place)
+        target = stored.get(place)
         if target is None:
-            target = stored[(row.id, mention.eid)] = m.ActTarget(
+            when = in_force(a, row.published, row.info_note)
+            target = stored[place] = m.ActTarget(
                 act_id=row.id,
                 document_key=key,
                 language=language,
@@ -65,21 +70,33 @@ def record(
                 state="announced" if mention.pending else "in_force",
                 text=a.text,
                 in_force=a.in_force,
+                effective=when.effective,
+                effective_note=when.reason,
                 announced_on=seen_on if mention.pending else None,
                 in_force_on=None if mention.pending else seen_on,
             )
+            session.add(target)
             if mention.pending:
                 announced.append((row, target))
-        elif mention.pending and target.state == "superseded":
-            target.state = "announced"
-        elif not mention.pending and target.state != "in_force":
+            continue
+        state, in_force_on = target.state, target.in_force_on
+        effective, note = target.effective, target.effective_note
+        if mention.pending and state == "superseded":
+            state = "announced"
+        elif not mention.pending and state != "in_force":
             outcome.landed[(row.key, mention.eid)] = target.announced_on
-            target.state, target.in_force_on = "in_force", seen_on
-        if mention.pending or created:
-            target.effective, target.effective_note = when.effective, when.reason
-        target.updated_at = now
-        present.add((row.id, mention.eid))
-        session.add(target)
+            state, in_force_on = "in_force", seen_on
+        if mention.pending:
+            when = in_force(a, row.published, row.info_note)
+            effective, note = when.effective, when.reason
+        if (state, in_force_on, effective, note) != (
+            target.state,
+            target.in_force_on,
+            target.effective,
+            target.effective_note,
+        ):  # only what changed is written: a code names thousands of acts
+            target.state, target.in_force_on = state, in_force_on
+            target.effective, target.effective_note, target.updated_at = effective, note, now
     for place, stale in stored.items():
         if stale.language == language and stale.state == "announced" and place not in present:
             stale.state, stale.updated_at = "superseded", now
@@ -190,11 +207,11 @@ class _Acts:
                 row.key, row.source_id = k, a.act_id
         if row is None:
             row = m.Act(key=k, source_id=a.act_id, number=a.act_number, adopted=a.act_date, url=url)
-        row.number = row.number or a.act_number
-        row.adopted = row.adopted or a.act_date
-        row.url = row.url or url
+            self.session.add(row)
+        known = (row.number or a.act_number, row.adopted or a.act_date, row.url or url)
+        if known != (row.number, row.adopted, row.url):
+            row.number, row.adopted, row.url = known
         self.index(row)
-        self.session.add(row)
         return row
 
 
@@ -228,23 +245,29 @@ def save_info(session: Session, source_id: str, info: ActRequisites, *, url: str
     session.flush()
 
 
+def biting(
+    key: str | BindParameter[str], today: date | BindParameter[date], until: date | BindParameter[date]
+) -> ColumnElement[bool]:
+    """Announced changes of the document `key` biting from `today` to `until`: a warning may fall due."""
+    t = m.ActTarget
+    return and_(
+        col(t.document_key) == key, col(t.state) == "announced", col(t.effective).between(today, until)
+    )
+
+
 def due_warnings(
     session: Session, key: str, today: date, thresholds: Iterable[int], *, fresh: Iterable[int] = ()
-) -> list[tuple[Act, date, int, list[str]]]:
+) -> list[Due]:
     """Announced changes of a document now within a warning threshold (30 and 7 days by default), grouped
     by act and date: (act, effective, days left, eids). Each threshold is passed once; changes announced in
     this very pass count as warned (their announcement carries the date)."""
     steps = sorted(set(thresholds))
+    if not steps:
+        return []
     fresh_ids = set(fresh)
     groups: dict[tuple[int, date], list[m.ActTarget]] = {}
-    for target in session.exec(
-        select(m.ActTarget).where(
-            m.ActTarget.document_key == key,
-            m.ActTarget.state == "announced",
-            col(m.ActTarget.effective).is_not(None),
-            col(m.ActTarget.effective) >= today,
-        )
-    ):
+    until = today + timedelta(days=steps[-1])
+    for target in session.exec(select(m.ActTarget).where(biting(key, today, until))):
         assert target.effective is not None
         days_left = (target.effective - today).days
         step = next((s for s in steps if s >= days_left), None)

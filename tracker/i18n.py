@@ -21,11 +21,6 @@ from importlib.resources import files
 from io import BytesIO
 from typing import Literal, get_args
 
-from babel import Locale
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
-
 from tracker.errors import InputError
 
 Language = Literal["rus", "kaz", "eng"]
@@ -113,6 +108,11 @@ def _translator(language: Language, domain: str) -> NullTranslations:
     po = files("tracker") / "locale" / locale / "LC_MESSAGES" / f"{domain}.po"
     if not po.is_file():
         return NullTranslations()
+    from babel import Locale  # here, not at import: a command that prints only tables never needs Babel
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     catalog = read_po(BytesIO(po.read_bytes()), locale=Locale.parse(locale), domain=domain)
     buffer = BytesIO()
     write_mo(buffer, catalog)

@@ -49,6 +49,9 @@ def squash(text: str) -> str:
     text = text.strip()
     if text.isprintable() and "  " not in text:
         return text
+    joined = " ".join(text.split())
+    if joined.isprintable():
+        return joined  # no control character either: dropping none first would have split it the same
     return " ".join(_CONTROL.sub("", text).split())
 
 

@@ -9,16 +9,17 @@ harmless. A suspect page is kept as a snapshot and never becomes an edition.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
 from scrapers.files import parse_body
-from scrapers.http import Fetcher
+from scrapers.http import Fetcher, Response
 from scrapers.sites import Site
 from scrapers.sites.adilet import AdiletSite
 from storage import acts, editions, health, throttle, watchlist
@@ -186,13 +187,14 @@ class Recorder:
             start = outcome.previous.seq + 1 if outcome.previous else 1
             editions.write_chain(session, key, language, start, [edition])
         today = self.today()
+        named = mentions(doc)
         timeline = acts.record(
             session,
             key,
             language,
-            mentions(doc),
+            named,
             seen_on=outcome.seen_on,
-            urls={i: self.act_url(i, language) for i in _act_ids(doc)},
+            urls={i: self.act_url(i, language) for i in {m.amendment.act_id for m in named} if i},
         )
         document = self._document(key, language, doc.title, list(outcome.tags))
         if notify:
@@ -262,20 +264,27 @@ class Recorder:
                 effective_note=target.effective_note,
             )
             events.publish(session, payload)
-        self._warn(session, document, today, timeline.fresh)
+        self._warn(session, document, self._due(session, document["key"], today, timeline.fresh))
 
-    def remind(self, session: Session, key: str, language: str) -> None:
-        """`amendment.in_force_soon` as days pass, even when the page itself did not change."""
-        latest = editions.latest_edition(session, key, language)
-        if latest is not None:
-            document = self._document(key, language, latest.title, tags_of(session, key))
-            self._warn(session, document, self.today(), [])
+    def warning_window(self) -> tuple[date, date]:
+        """The days an announced change must bite between for an in-force warning to fall due."""
+        today = self.today()
+        return today, today + timedelta(days=max(self.settings.timeline.in_force_warning_days, default=0))
 
-    def _warn(self, session: Session, document: dict[str, Any], today: date, fresh: list[int]) -> None:
-        thresholds = self.settings.timeline.in_force_warning_days
-        for act, effective, days_left, eids in acts.due_warnings(
-            session, document["key"], today, thresholds, fresh=fresh
-        ):
+    def remind(self, session: Session, key: str, language: str, title: str) -> None:
+        """`amendment.in_force_soon` as days pass, even when the page itself did not change (the
+        document's tags are read only when a warning falls due)."""
+        due = self._due(session, key, self.today(), [])
+        if due:
+            self._warn(session, self._document(key, language, title, tags_of(session, key)), due)
+
+    def _due(self, session: Session, key: str, today: date, fresh: list[int]) -> list[acts.Due]:
+        return acts.due_warnings(
+            session, key, today, self.settings.timeline.in_force_warning_days, fresh=fresh
+        )
+
+    def _warn(self, session: Session, document: dict[str, Any], due: list[acts.Due]) -> None:
+        for act, effective, days_left, eids in due:
             events.publish(
                 session, events.amendment_in_force_soon(document, eids, act.to_dict(), effective, days_left)
             )
@@ -306,53 +315,68 @@ class Checker:
         self.recorder = Recorder(settings, rules)
 
     def check(self, key: str, language: str) -> CheckResult:
-        """Read the document's previous state once, fetch, decide everything in memory (gates, edition,
-        changes, flags), then write the outcome in one transaction."""
+        """Fetch, conditionally on the last good page; an unchanged page costs one read and one small
+        write. A new page is parsed, the document's previous state read once, everything decided in
+        memory (gates, edition, changes, flags), and the outcome written in one transaction."""
         site, ident = self.settings.site_for(key)
+        today, until = self.recorder.warning_window()
         with self.db.transaction() as session:
-            last = editions.last_good_snapshot(session, key, language)
-            size = len(editions.snapshot_body(session, last)) if last else None
-            previous = self.recorder.previous(session, key, language)
+            seen = editions.last_seen(session, key, language, today=today, until=until)
+        fetcher = _KnownBody(self.fetcher, seen.digest)
         try:
             fetched = site.fetch(
-                self.fetcher,
+                fetcher,
                 ident,
                 language,
-                etag=last.etag if last else None,
-                last_modified=last.last_modified if last else None,
-                previous_size=size,
+                etag=seen.etag,
+                last_modified=seen.last_modified,
+                previous_size=seen.size,
             )
         except FetchError as exc:
             return self._failed(key, language, "error", str(exc))
         if fetched.not_modified:
-            with self.db.transaction() as session:
-                health.succeeded(session, key, language)
-                self.recorder.remind(session, key, language)
-            seq = previous.latest.info.seq if previous.latest else None
-            return CheckResult(key, language, "not_modified", seq)
+            return self._unchanged(key, language, seen, fetcher.same)
         if fetched.suspect or fetched.page is None:
             return self._failed(key, language, "suspect", fetched.suspect or "no page", fetched)
         doc = structure.build(fetched.page)
+        with self.db.transaction() as session:
+            previous = self.recorder.previous(session, key, language)
         shrunk = shrink_reason(previous.doc, doc) if previous.doc else None
         if shrunk is not None:
             return self._failed(key, language, "suspect", shrunk, fetched)
-        changed = previous.latest is None or previous.latest.content_hash != editions.content_hash(doc)
         outcome = self.recorder.plan(
             previous,
             key,
             language,
             doc,
             origin="fetch",
-            edition_date=site.edition_date(self.fetcher, ident, language) if changed else None,
             page=editions.Page(
                 fetched.url, fetched.body, fetched.status, fetched.etag, fetched.last_modified
             ),
             requisites=self._requisites(doc, language),
         )
+        if outcome.edition is not None:  # only a new text asks the site for its date
+            dated = dataclasses.replace(
+                outcome.edition, edition_date=site.edition_date(self.fetcher, ident, language)
+            )
+            outcome = dataclasses.replace(outcome, edition=dated)
         with self.db.transaction() as session:
             result = self.recorder.write(session, outcome)
             health.succeeded(session, key, language)
         return result
+
+    def _unchanged(self, key: str, language: str, seen: editions.Seen, same: Response | None) -> CheckResult:
+        """A 304, or a 200 carrying the last good page byte for byte (`same`): nothing to parse or load.
+        The check time is recorded, the page kept again only when it came with new validators (so the
+        next request is conditional on them), and in-force warnings falling due are sent."""
+        with self.db.transaction() as session:
+            if same is not None and (same.etag, same.last_modified) != (seen.etag, seen.last_modified):
+                page = editions.Page(same.url, same.body, same.status, same.etag, same.last_modified)
+                editions.keep_page(session, key, language, page)
+            health.succeeded(session, key, language)
+            if seen.nearing and seen.title is not None:
+                self.recorder.remind(session, key, language, seen.title)
+        return CheckResult(key, language, "not_modified" if same is None else "unchanged", seen.seq)
 
     def _requisites(self, doc: Document, language: str) -> dict[str, ActRequisites]:
         """The requisites of acts whose pending change counts its in-force date from their publication:
@@ -440,14 +464,28 @@ class Checker:
         return count
 
 
+class _KnownBody:
+    """The fetcher as a site sees it during one check. When the document's page (the first request, the
+    conditional one) comes back as the last good page byte for byte, the site is answered as by a 304, so
+    an unchanged page is neither gated nor parsed again; `same` keeps the real answer."""
+
+    def __init__(self, fetcher: Fetcher, digest: str | None) -> None:
+        self.fetcher, self.digest = fetcher, digest
+        self.same: Response | None = None
+
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
+        reply = self.fetcher.get(url, etag=etag, last_modified=last_modified)
+        digest, self.digest = self.digest, None
+        if digest is None or reply.not_modified or hashlib.sha256(reply.body).hexdigest() != digest:
+            return reply
+        self.same = reply
+        return dataclasses.replace(reply, body=b"", not_modified=True)
+
+
 def _page_from_snapshot(site: Site[Any], body: bytes, url: str, language: str) -> ParsedPage:
     if url.startswith("file://"):
         return parse_body(body, Path(url.removeprefix("file://")), language)
     return site.parse(body, url, language)
-
-
-def _act_ids(doc: Document) -> set[str]:
-    return {m.amendment.act_id for m in mentions(doc) if m.amendment.act_id}
 
 
 def tags_of(session: Session, key: str) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 UNITS = ("mci", "tenge", "days", "months", "years", "hours", "persons", "regions", "users", "per_year")
 
@@ -212,6 +213,12 @@ def fold(text: str) -> str:
 
 def read(text: str, language: str = "rus") -> list[Quantity]:
     """Every amount with a unit in a text, in text order."""
+    return list(_read(text, language))
+
+
+@lru_cache(maxsize=64)
+def _read(text: str, language: str) -> tuple[Quantity, ...]:
+    """Kept for the article at hand: every quantity rule reads the same changed article."""
     folded = fold(text) if language != "eng" else text
     found = _frequencies(folded, text, language)
     taken = [(q.start, q.end) for q in found]
@@ -228,7 +235,7 @@ def read(text: str, language: str = "rus") -> list[Quantity]:
             continue  # «2024 года» is a date
         found.append(Quantity(value, name, start, unit_end, " ".join(text[start:unit_end].split())))
         taken.append((start, unit_end))
-    return sorted(found, key=lambda q: q.start)
+    return tuple(sorted(found, key=lambda q: q.start))
 
 
 def _frequencies(folded: str, text: str, language: str) -> list[Quantity]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from tracker.model import Amendment, AmendmentKind, Block, Document, ParsedPage, Provision
 from tracker.normalize import normalize
@@ -27,6 +27,8 @@ from tracker.vocabulary import (
     REPEALED,
     WHOLE_ACT,
     WHOLE_TEXT,
+    Caseless,
+    lowered,
 )
 
 _NUM = r"\d+(?:-\d+)*"
@@ -84,8 +86,8 @@ BANNER = re.compile(
 )
 """The site's banner above some acts («Вниманию пользователей! Для удобства пользования РЦПИ создано
 ОГЛАВЛЕНИЕ»): the site speaking, not the law."""
-NAMED_ARTICLE = re.compile(
-    rf"(?:\bстать[яиюеёй]\w*|\bArticle)\s+(?P<a>{_NUM})(?![\w-])|(?<![\w-])(?P<b>{_NUM})-бап", re.IGNORECASE
+NAMED_ARTICLE = Caseless(
+    rf"(?:\bстать[яиюеёй]\w*|\barticle)\s+(?P<a>{_NUM})(?![\w-])|(?<![\w-])(?P<b>{_NUM})-бап"
 )
 """The article a footnote or notice is about when its subject names one («Статью 7 …», «4-бапқа …»)."""
 EMBEDDED_ARTICLE = re.compile(rf"\s(?=(?:Статья\s+{_NUM}|{_NUM}-бап|Article\s+{_NUM})\s*\.)", re.IGNORECASE)
@@ -127,6 +129,12 @@ digits (the first and third) or of four (the second and fourth), followed by a f
 or a space (the last two)."""
 _ENGLISH_DATE = re.compile(rf"\b({'|'.join(_ENGLISH_MONTHS)})\s+(\d{{1,2}}),\s+(\d{{4}})\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
+_DATE_NUMBER = re.compile(r"\d(?<!\d\d)(?:\d?|\d{3})(?=(?P<after>[.\s]))")
+"""A whole number that a date pattern can open with: of one or two digits or of four, then a full stop
+(the first two patterns) or a space (the last two)."""
+_NUMBER_COMMA = re.compile(r",(?<=\d,)")
+"""A number followed by a comma: only then can an English date be there. The comma first: the regex
+engine skips to a comma at once, where it tests every character for a digit (any script's)."""
 
 
 def _month(word: str) -> int | None:
@@ -139,43 +147,36 @@ def _month(word: str) -> int | None:
     return next((i for i, stem in enumerate(_KAZ_MONTHS, 1) if word.startswith(stem)), None)
 
 
-def _date_matches(
-    text: str, until: int | None = None
-) -> Iterator[tuple[re.Match[str], tuple[int, int, int]]]:
+def _date_matches(text: str, until: int | None = None) -> list[tuple[re.Match[str], tuple[int, int, int]]]:
     """What `finditer` of each date pattern gives (by where they start, English dates last), with the groups
     of year, month and day, but tried only where a number starts that the pattern can open with (its
     length, the character after it; an English date: only when a number is followed by a comma) instead of
     at every character: footnotes are dense with text and this scan dominated building a document.
     `until`: only the dates that start before it (a match found there is the same as in the whole text)."""
-    numbers = [number.span() for number in _NUMBER.finditer(text)]
     until = len(text) if until is None else until
     ends = [0] * len(_NUMBER_DATES)
-    for start, end in numbers:
+    found = []
+    for number in _DATE_NUMBER.finditer(text):
+        start, end = number.span()
         if start >= until:
             break
-        width, after = end - start, text[end : end + 1]
-        if width > 2 and width != 4:
-            continue
-        if after == ".":
-            which = 1 if width == 4 else 0
-        elif after.isspace():
-            which = 3 if width == 4 else 2
-        else:
-            continue
+        which = (0 if number.group("after") == "." else 2) + (end - start == 4)
         pattern, order = _NUMBER_DATES[which]
         if start >= ends[which] and (match := pattern.match(text, start)):
             ends[which] = match.end()
-            yield match, order
-    if any(text.startswith(",", end) for _, end in numbers):
+            found.append((match, order))
+    if _NUMBER_COMMA.search(text):
         for match in _ENGLISH_DATE.finditer(text):
             if match.start() >= until:
                 break
-            yield match, (3, 1, 2)
+            found.append((match, (3, 1, 2)))
+    return found
 
 
 def _day(match: re.Match[str], order: tuple[int, int, int]) -> date | None:
     y, m, d = order
-    month = _month(match.group(m))
+    month_text = match.group(m)
+    month = int(month_text) if month_text.isdecimal() else _month(month_text)
     try:
         return date(int(match.group(y)), month, int(match.group(d))) if month else None
     except ValueError:
@@ -185,8 +186,12 @@ def _day(match: re.Match[str], order: tuple[int, int, int]) -> date | None:
 def dates_in(text: str, until: int | None = None) -> list[tuple[int, date]]:
     """Every date written in a legal text (dd.mm.yyyy, Kazakh yyyy.mm.dd, «6 мая 1999», «2015 жылғы 28
     қазандағы», «October 28, 2015»), with its position, in text order; `until`: those starting before it."""
-    found = [(match.start(), _day(match, order)) for match, order in _date_matches(text, until)]
-    return sorted((start, day) for start, day in found if day)
+    found = []
+    for match, order in _date_matches(text, until):
+        day = _day(match, order)
+        if day:
+            found.append((match.start(), day))
+    return sorted(found)
 
 
 def _arabic(ordinal: str) -> str:
@@ -264,8 +269,9 @@ def _act_id_of(ref: _ActReference, i: int, ids: list[str], count: int) -> str | 
     return ids[i] if len(ids) == count else None
 
 
-@dataclass(frozen=True)
-class _ActReference:
+class _ActReference(NamedTuple):
+    """A tuple: a footnote cites one to several acts, a code page has a thousand footnotes."""
+
     start: int
     end: int
     number: str | None
@@ -323,12 +329,12 @@ _Named = tuple[Amendment, str | None]
 """An amendment and the article its text names as its subject (`named_article`)."""
 
 
-def _amendments(body: str, links: tuple[str, ...], *, scheduled: bool) -> list[_Named]:
+def _amendments(body: str, low: str | None, links: tuple[str, ...], *, scheduled: bool) -> list[_Named]:
     """One amendment per act a footnote or notice cites (a footnote grows an act at a time, so a new act is
     a new amendment and the older ones stay equal between editions). Each act has its own verb: the first
     verb between the act before it and its own reference, else the verb of the act before it
     («Статья 6 в редакции … ; с изменениями, внесенными … ; от …»). The article each one names comes
-    along: an amendment that is the whole note reuses the note's references."""
+    along: an amendment that is the whole note reuses the note's references. `low`: `lowered(body)`."""
     references = _references(body)
     ids = _act_ids(links)
     whole_act = bool(WHOLE_ACT.match(body))
@@ -339,14 +345,14 @@ def _amendments(body: str, links: tuple[str, ...], *, scheduled: bool) -> list[_
 
     if not references:
         act_id = ids[0] if ids else None
-        only = Amendment(kind_of(AMENDMENT_KIND.search(body)), body, act_id=act_id, scheduled=scheduled)
-        return [(only, _named(body, None))]
-    verb = AMENDMENT_KIND.search(body, 0, references[0].start)
+        only = Amendment(kind_of(AMENDMENT_KIND.search(body, low)), body, act_id=act_id, scheduled=scheduled)
+        return [(only, _named(body, low, None))]
+    verb = AMENDMENT_KIND.search(body, low, 0, references[0].start)
     subject = body[: verb.start() if verb else references[0].start].strip()
     phrase, kind = body[len(subject) : references[0].start].strip(), kind_of(verb)
     amendments: list[_Named] = []
     for i, ref in enumerate(references):
-        if i and (verb := AMENDMENT_KIND.search(body, references[i - 1].end, ref.start)):
+        if i and (verb := AMENDMENT_KIND.search(body, low, references[i - 1].end, ref.start)):
             phrase, kind = body[references[i - 1].end : ref.start].strip(" ;,"), kind_of(verb)
         own = body if len(references) == 1 else f"{subject} {phrase} {body[ref.start : ref.end]}"
         text = " ".join(own.split())
@@ -360,8 +366,11 @@ def _amendments(body: str, links: tuple[str, ...], *, scheduled: bool) -> list[_
             effective=effective_date(ref.in_force),
             scheduled=scheduled,
         )
-        first = references[0].start if text == body else _first_reference_start(text)
-        amendments.append((amendment, _named(text, first)))
+        if text == body:
+            named = _named(body, low, references[0].start)
+        else:
+            named = _named(text, lowered(text), _first_reference_start(text))
+        amendments.append((amendment, named))
     return amendments
 
 
@@ -371,7 +380,8 @@ def footnote_amendments(text: str, links: tuple[str, ...] = ()) -> list[Amendmen
 
 
 def _footnote(text: str, links: tuple[str, ...]) -> list[_Named]:
-    return _amendments(normalize(FOOTNOTE_START.sub("", text, count=1)), links, scheduled=False)
+    body = normalize(FOOTNOTE_START.sub("", text, count=1))
+    return _amendments(body, lowered(body), links, scheduled=False)
 
 
 def scheduled_amendments(text: str, links: tuple[str, ...] = ()) -> list[Amendment]:
@@ -382,24 +392,23 @@ def scheduled_amendments(text: str, links: tuple[str, ...] = ()) -> list[Amendme
 
 def _notice(text: str, links: tuple[str, ...]) -> list[_Named]:
     body = normalize(PENDING_START.sub("", text, count=1))
-    if not (ANNOUNCES.search(body) or WHOLE_ACT.match(body)):
+    low = lowered(body)
+    if not (ANNOUNCES.search(body, low) or WHOLE_ACT.match(body)):
         return []
-    return _amendments(body, links, scheduled=True)
+    return _amendments(body, low, links, scheduled=True)
 
 
 def named_article(text: str) -> str | None:
     """The article a footnote or notice names as its subject, before its verb or first cited act."""
-    return _named(text, _first_reference_start(text))
+    return _named(text, lowered(text), _first_reference_start(text))
 
 
-def _named(text: str, first_reference: int | None) -> str | None:
-    verb = AMENDMENT_KIND.search(text) or ANNOUNCES.search(text)
-    end = min(
-        [len(text)]
-        + ([verb.start()] if verb else [])
-        + ([] if first_reference is None else [first_reference])
-    )
-    found = NAMED_ARTICLE.search(text, 0, end)
+def _named(text: str, low: str | None, first_reference: int | None) -> str | None:
+    verb = AMENDMENT_KIND.search(text, low) or ANNOUNCES.search(text, low)
+    end = len(text) if verb is None else verb.start()
+    if first_reference is not None:
+        end = min(end, first_reference)
+    found = NAMED_ARTICLE.search(text, low, 0, end)
     return (found.group("a") or found.group("b")) if found else None
 
 
@@ -574,7 +583,8 @@ def build(page: ParsedPage) -> Document:
             plain = [amendment for amendment, _ in found_amendments]
             if kind == "pending":
                 document.scheduled.extend(plain)
-            if WHOLE_TEXT.search(text) or any(a.kind == AmendmentKind.ACT_REPEALED for a in plain):
+            whole_text = WHOLE_TEXT.search(text, lowered(text))
+            if whole_text or any(a.kind == AmendmentKind.ACT_REPEALED for a in plain):
                 document.amendments.extend(plain)
             elif kind == "pending":
                 waiting.extend(found_amendments)

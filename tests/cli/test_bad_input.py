@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlmodel import SQLModel
 
 from scrapers.files import read_file
+from storage import models
 from storage.db import Database
 from tracker.errors import InputError
 
@@ -27,6 +28,7 @@ KEY = "adilet:Z950002592_"
 
 def fingerprint(db_url: str) -> str:
     """Every row of every table, hashed: any write at all changes it."""
+    models.load_all()
     db = Database(db_url)
     digest = hashlib.sha256()
     with db.engine.connect() as conn:

@@ -207,3 +207,20 @@ def test_an_outcome_planned_before_another_edition_landed_is_refused(
     with pytest.raises(Conflict), db.transaction() as session:
         recorder.write(session, outcome)
     assert count(db, m.Edition) == 2
+
+
+def test_a_page_resent_byte_for_byte_is_unchanged_without_being_parsed_again(
+    checker: Checker, server: ReplayServer, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.route(PATH, REAL, headers={"ETag": ""})  # no validators: every check gets the whole page
+    assert checker.check(KEY, "rus").outcome == "new_edition"
+    monkeypatch.setattr("scrapers.adilet.parse_page", lambda *a, **k: pytest.fail("parsed again"))
+    result = checker.check(KEY, "rus")
+    assert (result.outcome, result.seq) == ("unchanged", 1)
+    assert count(db, m.Snapshot) == 1  # nothing new to keep
+    server.route(PATH, REAL, headers={"ETag": '"v2"'})
+    assert checker.check(KEY, "rus").outcome == "unchanged"
+    assert checker.check(KEY, "rus").outcome == "not_modified"  # asked with the ETag the same page came with
+    assert server.requests[-1].headers.get("If-None-Match") == '"v2"'
+    assert count(db, m.Edition) == 1
+    assert event_types(db) == ["edition.created"]

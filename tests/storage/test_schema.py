@@ -14,9 +14,18 @@ from storage.db import Database
 
 
 def test_migrated_schema_matches_models(db: Database) -> None:
+    m.load_all()
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == []
+
+
+def test_every_table_is_named_by_its_class() -> None:
+    """A table module that broke the naming rule would be unreachable through `storage.models`."""
+    m.load_all()
+    for table in SQLModel.metadata.tables.values():
+        name = "".join(word.title() for word in table.name.split("_"))
+        assert getattr(m, name).__table__ is table
 
 
 def test_init_twice_is_harmless(db: Database) -> None:

@@ -7,6 +7,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker import config
 from tracker.config import Smtp
@@ -122,3 +124,57 @@ def test_a_file_with_the_older_source_keys_still_points_the_sites_where_it_says(
     assert loaded.site_for("adilet:Z010000142_")[0].public_url("Z010000142_", "kaz") == (
         "https://mirror.example.org/kaz/docs/Z010000142_"
     )
+
+
+EVERYDAY_CRON = [
+    "0 8 * * *",
+    "0 8 * * mon",
+    "30 7 1 * *",
+    "*/15 8-18 * * mon-fri",
+    "0 9 last * *",
+    "0 8 1 jan,jul *",
+]
+
+
+@pytest.mark.parametrize("line", EVERYDAY_CRON)
+def test_everyday_cron_lines_load(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(f'[schedule]\ndaily_digest_cron = "{line}"\n', encoding="utf-8")
+    assert config.load(path, "sqlite://").schedule.daily_digest_cron == line
+
+
+_CRON_TOKENS = (  # per field: in range, at the bounds, just past them, names, nonsense
+    ("*", "0", "7", "59", "60"),
+    ("*", "0", "8", "23", "24"),
+    ("*", "0", "1", "31", "32", "last"),
+    ("*", "0", "1", "12", "13", "jan", "dec", "x"),
+    ("*", "0", "6", "7", "mon", "sun", "x"),
+)
+
+
+def _cron_field(tokens: tuple[str, ...]) -> st.SearchStrategy[str]:
+    part = st.builds(
+        lambda first, last, step: (
+            first + (f"-{last}" if last else "") + (f"/{step}" if step is not None else "")
+        ),
+        st.sampled_from(tokens),
+        st.one_of(st.none(), st.none(), st.sampled_from(tokens)),
+        st.one_of(st.none(), st.none(), st.none(), st.integers(0, 70)),
+    )
+    return st.lists(part, min_size=1, max_size=2).map(",".join)
+
+
+_CRON_LINE = st.tuples(*(_cron_field(tokens) for tokens in _CRON_TOKENS)).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_CRON_LINE, st.lists(_cron_field(_CRON_TOKENS[0]), max_size=7).map(" ".join)))
+def test_a_cron_line_the_config_accepts_is_one_the_scheduler_accepts(line: str) -> None:
+    """The check runs without APScheduler, so it must never be looser than the scheduler it stands for."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        config._cron(line)
+    except ValueError:
+        return
+    CronTrigger.from_crontab(line, timezone="UTC")

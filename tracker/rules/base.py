@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from tracker.diff import compared_text
@@ -78,6 +79,7 @@ class Matcher(Protocol):
         ...
 
 
+@lru_cache(maxsize=256)
 def fold(text: str, language: str) -> str:
     """Spelling variants made one, keeping every offset, so snippets can be cut from the original text."""
     return text.translate(_FOLDS.get(language, {}))
