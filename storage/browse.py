@@ -16,6 +16,7 @@ from typing import Any, cast
 from sqlmodel import Session, col, or_, select
 
 from storage import models as m
+from storage.editions import BACKFILL
 from tracker.model import Amendment, Change, Direction, Flag, Provision
 
 _KIND_BY_PREFIX = (("art_", "article"), ("preamble", "preamble"))
@@ -100,9 +101,11 @@ def changes(
     edition_id: int | None = None,
     change_id: int | None = None,
     before_id: int | None = None,
+    noticed: bool = False,
     limit: int | None = None,
 ) -> list[StoredChange]:
-    """Stored changes, newest first (by id), each with its flags."""
+    """Stored changes, newest first (by id), each with its flags; with `noticed` only those Zan Watch saw
+    happen (the news of feeds), not those a backfill found in adilet's history."""
     query = select(m.Change, m.Edition).join(m.Edition, col(m.Edition.id) == col(m.Change.to_edition_id))
     if document_key is not None:
         query = query.where(m.Change.document_key == document_key)
@@ -116,6 +119,8 @@ def changes(
         query = query.where(m.Change.id == change_id)
     if before_id is not None:
         query = query.where(col(m.Change.id) < before_id)
+    if noticed:
+        query = query.where(m.Edition.origin != BACKFILL)
     query = query.order_by(col(m.Change.id).desc())
     if limit is not None:
         query = query.limit(limit)

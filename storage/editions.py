@@ -35,6 +35,8 @@ _LEVEL = 4
 KeptPage = Literal["history", "dated"]
 """Snapshot outcomes of the pages a backfill keeps: apart from checks' "ok", so that a check's conditional
 request and a re-parse's replay in fetch order never take them for the current page."""
+BACKFILL = "backfill"
+"""The origin of editions a backfill recorded from adilet's history: found, not noticed as they happened."""
 
 
 # ---- snapshots ------------------------------------------------------------------------------------
@@ -216,7 +218,8 @@ class Placement:
     """One edition of a chain being written, as plain values: a new edition (`edition_id` None) or a stored
     one at a new place. `changes` are against the edition placed before it; None keeps the stored ones
     (a stored edition whose predecessor did not change) or writes none (a first edition). `acts` are the
-    amending acts adilet's `/history` names for this edition."""
+    amending acts adilet's `/history` names for this edition; `fetched_at` when Zan Watch first saw a new
+    edition (None: now; a re-parse passes the time it had)."""
 
     doc: Document
     edition_id: int | None = None
@@ -225,6 +228,7 @@ class Placement:
     snapshot_id: int | None = None
     acts: tuple[str, ...] = ()
     changes: list[Change] | None = None
+    fetched_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -335,6 +339,7 @@ def _place(session: Session, key: str, language: str, seq: int, p: Placement) ->
             origin=p.origin,
             snapshot_id=p.snapshot_id,
             meta=json.dumps(meta, ensure_ascii=False),
+            fetched_at=p.fetched_at or datetime.now(UTC),
         )
     session.add(edition)
     session.flush()
@@ -774,6 +779,27 @@ def has_unkept_editions(session: Session, key: str, language: str) -> bool:
         ).first()
         is not None
     )
+
+
+@dataclass(frozen=True)
+class Dated:
+    """What a re-parse must not lose of an edition made from a page: adilet's date of it and when Zan Watch
+    first saw it."""
+
+    edition_date: date | None
+    fetched_at: datetime
+
+
+def dates_by_page(session: Session, key: str, language: str) -> dict[int, Dated]:
+    """The dates of the stored editions by the snapshot each was made from, read before a re-parse drops
+    them."""
+    e = m.Edition
+    rows = session.exec(
+        select(col(e.snapshot_id), col(e.edition_date), col(e.fetched_at)).where(
+            e.document_key == key, e.language == language, col(e.snapshot_id).is_not(None)
+        )
+    )
+    return {snapshot_id: Dated(day, at) for snapshot_id, day, at in rows if snapshot_id is not None}
 
 
 def drop_derived(session: Session, key: str, language: str) -> None:

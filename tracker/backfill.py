@@ -17,8 +17,9 @@ and past editions are not news. Writing nothing there is the one rule every read
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -27,7 +28,7 @@ from scrapers.http import Fetcher
 from scrapers.sites.adilet import AdiletSite, edition_url, history_url
 from storage import acts, editions
 from storage.db import Database
-from storage.editions import Link, Placement
+from storage.editions import BACKFILL, Dated, Link, Placement
 from tracker import structure
 from tracker.config import Settings
 from tracker.diff import diff_documents
@@ -62,13 +63,15 @@ class BackfillResult:
 
 @dataclass(frozen=True)
 class _Page:
-    """A kept dated page: one of adilet's editions, ready to merge."""
+    """A kept dated page: one of adilet's editions, ready to merge (`fetched_at`: when the edition it
+    made before a re-parse was recorded)."""
 
     day: date
     doc: Document
     content_hash: str
     snapshot_id: int
     acts: tuple[str, ...]
+    fetched_at: datetime | None = None
 
 
 def backfill(
@@ -131,14 +134,14 @@ def backfill(
     return BackfillResult(key, language, len(entries), fetched, recorded, moved, tuple(skipped))
 
 
-def rebuild(session: Session, recorder: Recorder, key: str, language: str) -> int:
-    """Merge again every dated page a backfill kept, after a re-parse rebuilt the checked editions; returns
-    how many editions that recorded."""
+def rebuild(session: Session, recorder: Recorder, key: str, language: str, dated: Mapping[int, Dated]) -> int:
+    """Merge again every dated page a backfill kept, after a re-parse rebuilt the checked editions, each
+    edition recorded when it was before (`dated`, by page); returns how many editions that recorded."""
     table = editions.kept(session, key, language, "history")
     if table is None:
         return 0
     entries = wanted(_history(key, editions.snapshot_body(session, table), language), None, recorder.today())
-    return merge(session, recorder, key, language, entries)[0]
+    return merge(session, recorder, key, language, entries, previously=dated)[0]
 
 
 def _history(key: str, body: bytes, language: str) -> list[HistoryEntry]:
@@ -168,10 +171,17 @@ def wanted(entries: list[HistoryEntry], since: date | None, today: date) -> dict
 
 
 def merge(
-    session: Session, recorder: Recorder, key: str, language: str, days: dict[date, tuple[str, ...]]
+    session: Session,
+    recorder: Recorder,
+    key: str,
+    language: str,
+    days: dict[date, tuple[str, ...]],
+    *,
+    previously: Mapping[int, Dated] | None = None,
 ) -> tuple[int, int]:
-    """Merge the kept pages of these days into the stored chain; returns (editions recorded, stored
-    editions moved to a later number)."""
+    """Merge the kept pages of these days into the stored chain, a page's edition recorded now unless
+    `previously` says when it was before a re-parse; returns (editions recorded, stored editions moved to a
+    later number)."""
     _, ident = parse_key(key)
     base = recorder.settings.site(AdiletSite).config.base_url
     links = editions.chain(session, key, language)
@@ -182,7 +192,9 @@ def merge(
         if snap is None or snap.id is None or snap.id in known:  # absent, or already an edition
             continue
         doc = structure.build(parse_page(editions.snapshot_body(session, snap), language))
-        pages.append(_Page(day, doc, editions.content_hash(doc), snap.id, named))
+        had = (previously or {}).get(snap.id)
+        first_seen = had.fetched_at if had else None
+        pages.append(_Page(day, doc, editions.content_hash(doc), snap.id, named, first_seen))
     order, dated = _order(links, pages)
     start = next(
         (i for i, item in enumerate(order) if i >= len(links) or item is not links[i] or id(item) in dated),
@@ -213,10 +225,11 @@ def merge(
                 Placement(
                     item.doc,
                     edition_date=item.day,
-                    origin="backfill",
+                    origin=BACKFILL,
                     snapshot_id=item.snapshot_id,
                     acts=item.acts,
                     changes=changes,
+                    fetched_at=item.fetched_at,
                 )
             )
         else:

@@ -115,18 +115,24 @@ class Recorder:
         origin: str,
         snapshot_id: int | None = None,
         edition_date: date | None = None,
+        fetched_at: datetime | None = None,
         seen_on: date | None = None,
         page: editions.Page | None = None,
         requisites: Mapping[str, ActRequisites] | None = None,
     ) -> Outcome:
         """The outcome of seeing `doc`, in memory: no database involved. `seen_on` is the day the page
-        showed this (default today)."""
+        showed this (default today), `fetched_at` when a new edition was first seen (default now)."""
         edition = None
         if previous.latest is None or previous.latest.content_hash != editions.content_hash(doc):
             changes = diff_documents(previous.doc, doc) if previous.doc else []
             self.rules.apply(changes, document_key=key, language=language, tags=previous.tags)
             edition = Placement(
-                doc, edition_date=edition_date, origin=origin, snapshot_id=snapshot_id, changes=changes
+                doc,
+                edition_date=edition_date,
+                origin=origin,
+                snapshot_id=snapshot_id,
+                changes=changes,
+                fetched_at=fetched_at,
             )
         return Outcome(
             key,
@@ -150,6 +156,7 @@ class Recorder:
         origin: str,
         snapshot_id: int | None = None,
         edition_date: date | None = None,
+        fetched_at: datetime | None = None,
         notify: bool = True,
         seen_on: date | None = None,
         draft: dict[str, Any] | None = None,
@@ -164,6 +171,7 @@ class Recorder:
             origin=origin,
             snapshot_id=snapshot_id,
             edition_date=edition_date,
+            fetched_at=fetched_at,
             seen_on=seen_on,
         )
         return self.write(session, outcome, notify=notify, draft=draft)
@@ -436,8 +444,11 @@ class Checker:
 
     def reparse(self, key: str, language: str) -> int:
         """Re-derive the edition chain from the stored snapshots with today's parser, the pages a backfill
-        kept merged in by adilet's dates; nobody is notified."""
+        kept merged in by adilet's dates; nobody is notified. Maintenance loses no fact: an edition made
+        from a page keeps adilet's date and the time it was first seen that the page's edition had (a
+        page that made none, its fetch time), and the day the page was fetched dates its acts."""
         from tracker import backfill  # it builds on this module
+        from tracker.output import Clock  # Rich's import is no cost a check should pay
 
         with self.db.transaction() as session:
             if editions.has_unkept_editions(session, key, language):
@@ -445,11 +456,15 @@ class Checker:
                     f"{key} ({language}) has editions recorded without a stored page (draft versions read "
                     "from the portal): re-parsing would lose them, so nothing was changed"
                 )
+            dated = editions.dates_by_page(session, key, language)
             editions.drop_derived(session, key, language)
             site, _ = self.settings.site_for(key)
+            clock = Clock(self.settings.schedule.timezone)
             count = 0
             for snap in editions.good_snapshots(session, key, language):
+                assert snap.id is not None
                 page = _page_from_snapshot(site, editions.snapshot_body(session, snap), snap.url, language)
+                had = dated.get(snap.id) or editions.Dated(None, snap.fetched_at)
                 result = self.recorder.record(
                     session,
                     key,
@@ -457,10 +472,13 @@ class Checker:
                     structure.build(page),
                     origin="reparse",
                     snapshot_id=snap.id,
+                    edition_date=had.edition_date,
+                    fetched_at=had.fetched_at,
+                    seen_on=clock.local(snap.fetched_at).date(),
                     notify=False,
                 )
                 count += result.outcome == "new_edition"
-            count += backfill.rebuild(session, self.recorder, key, language)
+            count += backfill.rebuild(session, self.recorder, key, language, dated)
         return count
 
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -340,3 +340,47 @@ def test_watch_add_with_backfill(db: Database, server: ReplayServer, cli, tmp_pa
     assert added.code == 0, added.err
     assert "3 editions recorded" in " ".join(added.out.split())
     assert_chain_is_adilets(db)
+
+
+def age(db: Database, days: int) -> None:
+    """Move every stored page and edition back in time, as if recorded `days` earlier."""
+    with db.transaction() as session:
+        for table in (m.Snapshot, m.Edition):
+            for row in session.exec(select(table)):
+                row.fetched_at -= timedelta(days=days)
+                session.add(row)
+
+
+def shifted(iso: object, days: int) -> str:
+    return (datetime.fromisoformat(str(iso)) + timedelta(days=days)).isoformat()
+
+
+def test_reparse_keeps_adilets_dates_and_when_each_edition_was_first_seen(
+    db: Database, server: ReplayServer, cli, tmp_path: Path
+) -> None:
+    """Maintenance loses nothing: `history` reads the same after a reparse, for a checked edition dated by
+    /history and for the editions a backfill then slotted before it."""
+    config = ("--config", str(config_file(server, tmp_path)))
+    assert cli(*config, "watch", "add", KEY).code == 0
+
+    def history() -> list[dict[str, object]]:
+        shown = cli(*config, "history", KEY, "--format", "json")
+        assert shown.code == 0, shown.err
+        return [{k: v for k, v in e.items() if k != "origin"} for e in json.loads(shown.out)]
+
+    assert cli(*config, "check", KEY).code == 0
+    (fresh,) = history()
+    age(db, 30)
+    checked = history()
+    assert checked == [{**fresh, "fetched_at": shifted(fresh["fetched_at"], -30)}]
+    assert fresh["edition_date"] == f"{DAYS[2]}"
+    reparsed = cli(*config, "reparse", KEY)
+    assert reparsed.code == 0, reparsed.err
+    assert history() == checked
+
+    assert cli(*config, "backfill", KEY).code == 0
+    age(db, 1)
+    backfilled = history()
+    assert [e["edition_date"] for e in backfilled] == [f"{day}" for day in DAYS]
+    assert cli(*config, "reparse", KEY).code == 0
+    assert history() == backfilled

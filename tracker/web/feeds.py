@@ -1,7 +1,9 @@
 """Atom feeds (RFC 4287) of stored changes: all, per document, per tag, per theme and per amending act.
 
-Each entry is one change; its summary is the redline in the same HTML as e-mail, its link the change's
-permanent page. Entry ids are tag URIs of the change id, so they stay the same when `public_url` moves.
+Each entry is one change Zan Watch noticed, dated when it was noticed (its edition's fetch time); its
+summary is the redline in the same HTML as e-mail, its link the change's permanent page. Changes a backfill
+found in adilet's history are not news, as they write no events: they are in the web view, not the feeds.
+Entry ids are tag URIs of the change id, so they stay the same when `public_url` moves.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ router = APIRouter(prefix="/feeds")
 
 @router.get("/changes.atom")
 def all_changes(request: Request, s: Session = Depends(session), cfg: Settings = Depends(settings_of)) -> Any:
-    found = browse.changes(s, limit=cfg.web.feed_entries)
+    found = browse.changes(s, noticed=True, limit=cfg.web.feed_entries)
     return _feed(cfg, "changes", "Zan Watch: all changes", found, _titles(s))
 
 
@@ -41,7 +43,7 @@ def document(
     request: Request, key: str, s: Session = Depends(session), cfg: Settings = Depends(settings_of)
 ) -> Any:
     watch = watchlist.get(s, key)
-    found = browse.changes(s, document_key=key, limit=cfg.web.feed_entries)
+    found = browse.changes(s, noticed=True, document_key=key, limit=cfg.web.feed_entries)
     return _feed(cfg, f"documents/{key}", f"Zan Watch: {watch.title or key}", found, _titles(s))
 
 
@@ -50,7 +52,7 @@ def tag(
     request: Request, tag: str, s: Session = Depends(session), cfg: Settings = Depends(settings_of)
 ) -> Any:
     keys = [w.key for w in watchlist.all_watches(s) if tag in w.tags]
-    found = browse.changes(s, document_keys=keys, limit=cfg.web.feed_entries)
+    found = browse.changes(s, noticed=True, document_keys=keys, limit=cfg.web.feed_entries)
     return _feed(cfg, f"tags/{tag}", f"Zan Watch: #{tag}", found, _titles(s))
 
 
@@ -60,7 +62,7 @@ def theme(
 ) -> Any:
     if theme not in THEMES:
         raise NotFound(f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
-    found = [c for c in browse.changes(s) if any(f.theme == theme for f in c.change.flags)]
+    found = [c for c in browse.changes(s, noticed=True) if any(f.theme == theme for f in c.change.flags)]
     return _feed(cfg, f"themes/{theme}", f"Zan Watch: {theme}", found[: cfg.web.feed_entries], _titles(s))
 
 
@@ -73,7 +75,7 @@ def act(
         raise NotFound(f"no amending act {act_id} is known")
     found = [
         c
-        for c in browse.changes(s, document_keys=list(acts[0].provisions))
+        for c in browse.changes(s, noticed=True, document_keys=list(acts[0].provisions))
         if any(a.act_id == act_id for a in c.change.amendments)
     ]
     title = f"Zan Watch: № {acts[0].number or act_id}"
