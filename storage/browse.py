@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_, select
 
 from storage import models as m
@@ -104,8 +105,13 @@ def changes(
     noticed: bool = False,
     limit: int | None = None,
 ) -> list[StoredChange]:
-    """Stored changes, newest first (by id), each with its flags; with `noticed` only those Zan Watch saw
-    happen (the news of feeds), not those a backfill found in adilet's history."""
+    """Stored changes, newest first (by id), each with its flags.
+
+    With `noticed`, only those Zan Watch saw happen (the news of feeds): not those a backfill found in
+    adilet's history, nor those of a first check's edition against an older one that a backfill slotted
+    before it later (the edition it changed from was not known when this one was first seen); newest
+    noticed first, by when their edition was first seen, as a re-parse or a backfill rewrites old changes
+    under new ids but keeps that time."""
     query = select(m.Change, m.Edition).join(m.Edition, col(m.Edition.id) == col(m.Change.to_edition_id))
     if document_key is not None:
         query = query.where(m.Change.document_key == document_key)
@@ -120,8 +126,15 @@ def changes(
     if before_id is not None:
         query = query.where(col(m.Change.id) < before_id)
     if noticed:
-        query = query.where(m.Edition.origin != BACKFILL)
-    query = query.order_by(col(m.Change.id).desc())
+        before = aliased(m.Edition)
+        query = (
+            query.outerjoin(before, col(before.id) == col(m.Change.from_edition_id))
+            .where(m.Edition.origin != BACKFILL)
+            .where(or_(col(before.id).is_(None), col(before.fetched_at) < col(m.Edition.fetched_at)))
+            .order_by(col(m.Edition.fetched_at).desc(), col(m.Change.id).desc())
+        )
+    else:
+        query = query.order_by(col(m.Change.id).desc())
     if limit is not None:
         query = query.limit(limit)
     rows = list(session.exec(query))

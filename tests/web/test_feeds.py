@@ -1,18 +1,32 @@
-"""Atom feeds carry what Zan Watch noticed, dated when it noticed it: a backfill's years of adilet history
-are in the web view and the API, not news (as they write no events), on the replayed referendum law."""
+"""Atom feeds carry what Zan Watch noticed, dated when it noticed it, each entry under one id for good: a
+backfill's years of adilet history are in the web view and the API, not news (as they write no events), and
+maintenance (`reparse`, `backfill`) shows a feed reader nothing again; on the replayed referendum law."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC
+from pathlib import Path
 
 import feedparser
+import pytest
 from fastapi.testclient import TestClient
 
-from storage import editions
+from storage import editions, watchlist
 from storage.db import Database
-from tests.pipeline.test_backfill import KEY, PATH, REAL, server, settings  # noqa: F401  (fixtures)
+from tests.pipeline.test_backfill import (  # noqa: F401  (fixtures)
+    FIXTURES,
+    KEY,
+    PATH,
+    REAL,
+    config_file,
+    server,
+    settings,
+)
+from tracker import structure
 from tracker.backfill import backfill
 from tracker.config import Settings
+from tracker.model import Document, ParsedPage, Watch
 from tracker.pipeline import Checker
 from tracker.replay import ReplayServer
 from tracker.web.app import create_app
@@ -37,3 +51,64 @@ def test_feeds_leave_out_backfilled_history_and_date_entries_when_noticed(
             assert [e.title for e in feed.entries] == ["Referendum law: Статья 8 (substituted)"], path
             updated = feed.entries[0].updated
             assert updated == noticed.fetched_at.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
+
+
+OTHER, OTHER_PATH = "adilet:Z950002733_", "/rus/docs/Z950002733_"
+PRESIDENT = (FIXTURES / "adilet" / "Z950002733_.rus.html").read_text(encoding="utf-8")
+FEEDS = ("/feeds/changes.atom", f"/feeds/documents/{KEY}.atom", "/feeds/tags/constitution.atom")
+
+
+def test_a_feed_reader_sees_no_change_again_after_reparse_or_backfill(
+    db: Database,
+    settings: Settings,  # noqa: F811
+    server: ReplayServer,  # noqa: F811
+    cli,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Entry ids are permanent: `reparse` (also with a parser that reads every edition a little differently)
+    and a `backfill` that slots adilet's older editions before the checked ones (renumbering them) rewrite
+    the stored changes, and every feed lists the same entries, with the same ids, in the same order."""
+    checker = Checker(settings, db)
+    checker.check(KEY, "rus")
+    server.route(PATH, REAL.replace("исключительно", "строго"))
+    assert checker.check(KEY, "rus").outcome == "new_edition"  # article 8 changed: noticed
+    with db.transaction() as session:
+        watchlist.add(session, Watch(OTHER, "President law", ("rus",), ("constitution",)))
+    server.route(OTHER_PATH + "/history", "no table")
+    server.route(OTHER_PATH, PRESIDENT)
+    checker.check(OTHER, "rus")
+    server.route(OTHER_PATH, PRESIDENT.replace("главой государства", "главой Республики"))
+    assert checker.check(OTHER, "rus").outcome == "new_edition"  # then another law's article 1
+
+    config = ("--config", str(config_file(server, tmp_path)))
+    with TestClient(create_app(settings, db)) as web:
+
+        def entries() -> dict[str, list[tuple[str, str, str]]]:
+            read = {path: feedparser.parse(web.get(path).content) for path in FEEDS}
+            assert not any(feed.bozo for feed in read.values())
+            return {path: [(e.id, e.title, e.updated) for e in feed.entries] for path, feed in read.items()}
+
+        seen = entries()
+        assert [title for _, title, _ in seen["/feeds/changes.atom"]] == [
+            "President law: Статья 1 (substituted)",
+            "Referendum law: Статья 8 (substituted)",
+        ]
+        assert cli(*config, "reparse", KEY).code == 0
+        assert entries() == seen
+        backfilled = cli(*config, "backfill", KEY)
+        assert backfilled.code == 0, backfilled.err
+        with db.transaction() as session:
+            origins = [e.origin for e in editions.list_editions(session, KEY, "rus")]
+        assert origins == ["backfill", "backfill", "reparse", "reparse"]  # the checked ones now 3 and 4
+        assert entries() == seen
+
+        build = structure.build
+
+        def newer_parser(page: ParsedPage) -> Document:  # every edition's content hash changes, no article
+            doc = build(page)
+            return dataclasses.replace(doc, title=doc.title.upper())
+
+        monkeypatch.setattr(structure, "build", newer_parser)
+        assert cli(*config, "reparse", KEY).code == 0
+        assert entries() == seen

@@ -3,13 +3,15 @@
 Each entry is one change Zan Watch noticed, dated when it was noticed (its edition's fetch time); its
 summary is the redline in the same HTML as e-mail, its link the change's permanent page. Changes a backfill
 found in adilet's history are not news, as they write no events: they are in the web view, not the feeds.
-Entry ids are tag URIs of the change id, so they stay the same when `public_url` moves.
+Entry ids are tag URIs of what the change is (see `_entry_id`), so a reader never sees a change twice: not
+when `public_url` moves, nor when a re-parse or a backfill rewrites the change under a new row id.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -105,7 +107,7 @@ def _feed(
     _text(author, "name", "Zan Watch")
     for c in changes:
         entry = etree.SubElement(feed, f"{{{ATOM}}}entry")
-        _text(entry, "id", f"{_ID_PREFIX}changes/{c.id}")
+        _text(entry, "id", _entry_id(c))
         label = eid_label(c.change.eid, c.language)
         flagged = f" ⚑ {', '.join(sorted({f.theme for f in c.change.flags}))}" if c.change.flags else ""
         doc_title = titles.get(c.document_key, c.document_key)
@@ -118,6 +120,17 @@ def _feed(
         summary.set("type", "html")
     body = etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
     return Response(body, media_type=MEDIA_TYPE)
+
+
+def _entry_id(c: browse.StoredChange) -> str:
+    """Permanent (RFC 4287 §4.2.6): the document, the language, when Zan Watch first saw the edition the
+    change led to, and the provisions it paired (old and new eId: a repealed article 6 and article 5
+    renumbered 6 are two changes). A re-parse and a backfill keep all four, as they keep that time; the
+    edition's content hash would not survive a re-parse with a changed parser, nor tell a law that went back
+    and forth (A, B, A, B) from its first change."""
+    sides = (c.change.old, c.change.new)
+    eids = "/".join(quote(p.eid, safe="") if p else "-" for p in sides)
+    return f"{_ID_PREFIX}{quote(c.document_key, safe=':')}/{c.language}/{_iso(c.fetched_at)}/{eids}"
 
 
 def _text(parent: etree._Element, name: str, value: str) -> etree._Element:
