@@ -35,6 +35,11 @@ class StoredChange:
     edition_date: date | None
     fetched_at: datetime
     change: Change
+    in_order: bool = True
+    """The edition it changed from was known when its own was first seen: the change as Zan Watch saw it
+    (or a backfill found it) happen, which its permanent link names. False for the change a backfill made
+    by slotting an older edition in before this one: the link sent for the change it replaced must not
+    show it."""
 
     @property
     def when(self) -> datetime:
@@ -102,6 +107,8 @@ def changes(
     edition_id: int | None = None,
     change_id: int | None = None,
     before_id: int | None = None,
+    first_seen: datetime | None = None,
+    eids: tuple[str | None, str | None] | None = None,
     noticed: bool = False,
     limit: int | None = None,
 ) -> list[StoredChange]:
@@ -111,8 +118,15 @@ def changes(
     adilet's history, nor those of a first check's edition against an older one that a backfill slotted
     before it later (the edition it changed from was not known when this one was first seen); newest
     noticed first, by when their edition was first seen, as a re-parse or a backfill rewrites old changes
-    under new ids but keeps that time."""
-    query = select(m.Change, m.Edition).join(m.Edition, col(m.Edition.id) == col(m.Change.to_edition_id))
+    under new ids but keeps that time. With `first_seen` and `eids` (old, new), the change a permanent link
+    names: its edition first seen then, pairing those provisions (None: that side has none)."""
+    before = aliased(m.Edition)
+    in_order = or_(col(before.id).is_(None), col(before.fetched_at) < col(m.Edition.fetched_at))
+    query = (
+        select(m.Change, m.Edition, in_order.label("in_order"))
+        .join(m.Edition, col(m.Edition.id) == col(m.Change.to_edition_id))
+        .outerjoin(before, col(before.id) == col(m.Change.from_edition_id))
+    )
     if document_key is not None:
         query = query.where(m.Change.document_key == document_key)
     if document_keys is not None:
@@ -125,25 +139,26 @@ def changes(
         query = query.where(m.Change.id == change_id)
     if before_id is not None:
         query = query.where(col(m.Change.id) < before_id)
+    if first_seen is not None:
+        query = query.where(m.Edition.fetched_at == first_seen)
+    if eids is not None:
+        old_eid, new_eid = eids
+        query = query.where(_same(m.Change.old_eid, old_eid), _same(m.Change.new_eid, new_eid))
     if noticed:
-        before = aliased(m.Edition)
-        query = (
-            query.outerjoin(before, col(before.id) == col(m.Change.from_edition_id))
-            .where(m.Edition.origin != BACKFILL)
-            .where(or_(col(before.id).is_(None), col(before.fetched_at) < col(m.Edition.fetched_at)))
-            .order_by(col(m.Edition.fetched_at).desc(), col(m.Change.id).desc())
+        query = query.where(m.Edition.origin != BACKFILL, in_order).order_by(
+            col(m.Edition.fetched_at).desc(), col(m.Change.id).desc()
         )
     else:
         query = query.order_by(col(m.Change.id).desc())
     if limit is not None:
         query = query.limit(limit)
     rows = list(session.exec(query))
-    ids = [c.id for c, _ in rows]
+    ids = [c.id for c, _, _ in rows]
     flags: dict[int, list[Flag]] = defaultdict(list)
     for f in session.exec(select(m.Flag).where(col(m.Flag.change_id).in_(ids)).order_by(col(m.Flag.id))):
         flags[f.change_id].append(_flag(f))
     out = []
-    for c, e in rows:
+    for c, e, ordered in rows:
         assert c.id is not None and e.id is not None
         old = _provision(c.old_eid, c.old_num, c.heading)
         new = _provision(c.new_eid, c.new_num, c.heading)
@@ -158,9 +173,29 @@ def changes(
             flags=flags.get(c.id, []),
         )
         out.append(
-            StoredChange(c.id, c.document_key, c.language, e.id, e.seq, e.edition_date, e.fetched_at, model)
+            StoredChange(
+                c.id,
+                c.document_key,
+                c.language,
+                e.id,
+                e.seq,
+                e.edition_date,
+                e.fetched_at,
+                model,
+                bool(ordered),
+            )
         )
     return out
+
+
+def row_ids_reused(session: Session) -> bool:
+    """Whether a deleted row's id may be given to a later row: SQLite gives the last row's id again (the
+    tables have no AUTOINCREMENT); PostgreSQL's sequences never give an id twice."""
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _same(column: str | None, eid: str | None) -> Any:
+    return col(column).is_(None) if eid is None else col(column) == eid
 
 
 def article_history(session: Session, key: str, language: str, eid: str) -> list[ArticleVersion]:

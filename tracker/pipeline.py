@@ -34,6 +34,7 @@ from tracker.notify import events
 from tracker.render.json import change_to_dict
 from tracker.rules.engine import RuleSet, load_rules
 from tracker.timeline import act_key, mentions, relative_rule, today_in
+from tracker.web import links
 
 SHRINK_LIMIT = 0.5
 """A parse keeping less than this share of the previous edition's articles or text is suspect."""
@@ -193,6 +194,8 @@ class Recorder:
             edition = edition and dataclasses.replace(edition, snapshot_id=snapshot_id)
         if edition is not None:
             start = outcome.previous.seq + 1 if outcome.previous else 1
+            # the first-seen time written is the one the events' links name
+            edition = dataclasses.replace(edition, fetched_at=edition.fetched_at or datetime.now(UTC))
             editions.write_chain(session, key, language, start, [edition])
         today = self.today()
         named = mentions(doc)
@@ -217,7 +220,7 @@ class Recorder:
             created = {
                 "seq": seq,
                 "date": edition.edition_date,
-                "fetched_at": datetime.now(UTC),
+                "fetched_at": edition.fetched_at,
                 "title": doc.title,
                 "status": doc.status,
             }
@@ -227,7 +230,10 @@ class Recorder:
                 for a in payload["amendments"]:
                     landed = (act_key(Amendment.from_dict(a)) or "", change.eid)
                     a["announced_on"] = timeline.landed.get(landed)
-                events.publish(session, events.provision_changed(document, seq, payload))
+                assert edition.fetched_at is not None  # set above
+                ref = links.change_ref(key, language, edition.fetched_at, change)
+                url = links.change(self.settings.web.public_url, ref)
+                events.publish(session, events.provision_changed(document, seq, payload, url=url))
             if draft is not None and outcome.previous is not None:
                 diff = [change_to_dict(c) for c in changes]
                 version = {"key": key, "title": doc.title, "language": language, "url": draft.get("url")}

@@ -18,7 +18,7 @@ def test_watch_list_links_each_law_and_its_last_change(web: httpx.Client) -> Non
     assert f'href="/documents/{KEY}"' in page.text
     assert '<html lang="ru">' in page.text and "Список наблюдения" in page.text
     assert "Последнее изменение" in page.text
-    assert 'href="/changes/3"' in page.text  # the last change's permanent page
+    assert f'href="/changes/{KEY}/rus/' in page.text  # the last change's permanent page
 
 
 def test_law_page_shows_timeline_and_the_redline(web: httpx.Client) -> None:

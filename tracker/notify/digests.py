@@ -39,12 +39,12 @@ from tracker.errors import InputError, NotFound, ZanWatchError
 from tracker.i18n import Language, check_language, eid_label, format_date, locale_tag, translator
 from tracker.model import Amendment, Op
 from tracker.notify.channels import Channel, register
+from tracker.notify.events import web_link
 from tracker.notify.subscribers import matches, relevant_flags, validate_email
 from tracker.output import http_link
 from tracker.render import marked_words, shortened, without_heading
 from tracker.render.words import ActView, FlagView, Words
 from tracker.rules import load_rules
-from tracker.web import links
 
 CHANNEL = "email"
 SEVERITY_COLOURS = {"critical": "#7f1d1d", "high": "#b91c1c", "medium": "#c2410c", "low": "#a16207"}
@@ -276,13 +276,7 @@ def build(
         if p["type"] == "edition.created" and p["edition"].get("date"):
             law.editions.append(words.format_iso(p["edition"]["date"]))
         elif p["type"] == "provision.changed":
-            web = links.edition(
-                settings.web.public_url,
-                doc["key"],
-                doc.get("language") or "rus",
-                p["edition_seq"],
-                p["change"].get("new_eid") or p["change"].get("old_eid"),
-            )
+            web = web_link(p, settings.web.public_url)
             law.changes.append(words.change(p["change"], sub, settings.public_url, doc, web))
         elif p["type"] == "amendment.announced":
             law.announced.append(words.announced(p["eid"], p["amendment"], settings.public_url, doc))

@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from storage import events
+from tracker.web import links
 
 VERSION = 1
 SUBSCRIBER_TYPES = (
@@ -83,13 +84,29 @@ def edition_created(
 
 
 def provision_changed(
-    document: dict[str, Any], edition_seq: int, change: dict[str, Any], *, occurred_at: datetime | None = None
+    document: dict[str, Any],
+    edition_seq: int,
+    change: dict[str, Any],
+    *,
+    url: str | None = None,
+    occurred_at: datetime | None = None,
 ) -> dict[str, Any]:
     """`change` is `tracker.render.json.change_to_dict(change)`: ops are [op, text] pairs. An amendment
-    may carry `announced_on`: the day its change was first announced as pending."""
+    may carry `announced_on`: the day its change was first announced as pending. `url` is the change's
+    permanent web page (`links.change`); `edition_seq` is not permanent, as a backfill renumbers editions."""
     return _payload(
-        "provision.changed", document, occurred_at, edition_seq=edition_seq, change=_change(change)
+        "provision.changed", document, occurred_at, edition_seq=edition_seq, url=url, change=_change(change)
     )
+
+
+def web_link(payload: dict[str, Any], public_url: str) -> str:
+    """Where a `provision.changed` sends a reader: the change's permanent page; for an event recorded before
+    events carried one, the place of the change on its edition's redline, as then."""
+    if payload.get("url"):
+        return str(payload["url"])
+    doc, change = payload["document"], payload["change"]
+    eid = change.get("new_eid") or change.get("old_eid")
+    return links.edition(public_url, doc["key"], doc.get("language") or "rus", payload["edition_seq"], eid)
 
 
 def _change(change: dict[str, Any]) -> dict[str, Any]:

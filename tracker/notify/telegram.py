@@ -22,8 +22,8 @@ from tracker.config import Telegram as TelegramConfig
 from tracker.errors import InputError
 from tracker.notify.channels import EventChannel, register
 from tracker.notify.delivery import Outcome
+from tracker.notify.events import web_link
 from tracker.retry_after import retry_after_s
-from tracker.web import links
 
 CHANNEL = "telegram"
 _CHAT = re.compile(r"^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$")
@@ -98,9 +98,7 @@ def message(payload: dict[str, Any], language: str, public_url: str) -> str:
                 f"{_DIRECTION_MARKS.get(direction, '')} {escape(_(direction))} · "
                 f"{escape(_(flag.get('severity', '')))} · {escape(flag.get('theme', ''))}"
             )
-        link = links.edition(
-            public_url, doc["key"], doc.get("language") or "rus", payload["edition_seq"], eid
-        )
+        link = web_link(payload, public_url)
         lines.append(f'<a href="{escape(link)}">{escape(_("Redline"))}</a>')
         return "\n".join(lines)
     if kind == "amendment.scheduled":

@@ -77,6 +77,8 @@ class ChangeOut(BaseModel):
     amendments: list[dict[str, Any]]
     flags: list[FlagOut]
     url: str
+    """Its permanent web page, which a re-parse or a backfill keeps showing this change; for a change a
+    backfill made by slotting an older edition in before this one, its place on its edition's redline."""
 
 
 class ChangePage(BaseModel):
@@ -269,7 +271,7 @@ def _change(c: browse.StoredChange, cfg: Settings) -> ChangeOut:
         language=c.language,
         edition_seq=c.edition_seq,
         edition_date=c.edition_date,
-        url=links.change(cfg.web.public_url, c.id),
+        url=links.stored_change(cfg.web.public_url, c),
         **body,
     )
 

@@ -3,15 +3,15 @@
 Each entry is one change Zan Watch noticed, dated when it was noticed (its edition's fetch time); its
 summary is the redline in the same HTML as e-mail, its link the change's permanent page. Changes a backfill
 found in adilet's history are not news, as they write no events: they are in the web view, not the feeds.
-Entry ids are tag URIs of what the change is (see `_entry_id`), so a reader never sees a change twice: not
-when `public_url` moves, nor when a re-parse or a backfill rewrites the change under a new row id.
+Entry ids are tag URIs of what the change is (`links.ChangeRef`, whose path is the entry's link too), so a
+reader never sees a change twice and its link keeps showing that change: not when `public_url` moves, nor
+when a re-parse or a backfill rewrites the change under a new row id.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -100,20 +100,21 @@ def _feed(
     _text(feed, "id", f"{_ID_PREFIX}feeds/{path}")
     _text(feed, "title", title)
     updated = max((c.fetched_at for c in changes), default=datetime(2026, 1, 1, tzinfo=UTC))
-    _text(feed, "updated", _iso(updated))
+    _text(feed, "updated", links.iso(updated))
     etree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=f"{base}/feeds/{path}.atom")
     etree.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=f"{base}/")
     author = etree.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", "Zan Watch")
     for c in changes:
         entry = etree.SubElement(feed, f"{{{ATOM}}}entry")
-        _text(entry, "id", _entry_id(c))
+        ref = links.ref(c)
+        _text(entry, "id", f"{_ID_PREFIX}{ref.path}")
         label = eid_label(c.change.eid, c.language)
         flagged = f" ⚑ {', '.join(sorted({f.theme for f in c.change.flags}))}" if c.change.flags else ""
         doc_title = titles.get(c.document_key, c.document_key)
         _text(entry, "title", f"{doc_title}: {label} ({c.change.kind}){flagged}")
-        _text(entry, "updated", _iso(c.fetched_at))
-        etree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=links.change(base, c.id))
+        _text(entry, "updated", links.iso(c.fetched_at))
+        etree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=links.change(base, ref))
         for f in c.change.flags:
             etree.SubElement(entry, f"{{{ATOM}}}category", term=f.theme)
         summary = _text(entry, "summary", render_change(c.change, language=c.language))
@@ -122,23 +123,7 @@ def _feed(
     return Response(body, media_type=MEDIA_TYPE)
 
 
-def _entry_id(c: browse.StoredChange) -> str:
-    """Permanent (RFC 4287 §4.2.6): the document, the language, when Zan Watch first saw the edition the
-    change led to, and the provisions it paired (old and new eId: a repealed article 6 and article 5
-    renumbered 6 are two changes). A re-parse and a backfill keep all four, as they keep that time; the
-    edition's content hash would not survive a re-parse with a changed parser, nor tell a law that went back
-    and forth (A, B, A, B) from its first change."""
-    sides = (c.change.old, c.change.new)
-    eids = "/".join(quote(p.eid, safe="") if p else "-" for p in sides)
-    return f"{_ID_PREFIX}{quote(c.document_key, safe=':')}/{c.language}/{_iso(c.fetched_at)}/{eids}"
-
-
 def _text(parent: etree._Element, name: str, value: str) -> etree._Element:
     element = etree.SubElement(parent, f"{{{ATOM}}}{name}")
     element.text = value
     return element
-
-
-def _iso(value: datetime) -> str:
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from sqlmodel import Session
@@ -156,12 +156,50 @@ def edition(
     )
 
 
+@router.get("/changes/{key}/{language}/{seen}/{old}/{new}", response_class=HTMLResponse)
+def change(
+    request: Request, key: str, language: str, seen: str, old: str, new: str, s: Session = Depends(session)
+) -> Any:
+    """A change's permanent page (`links.ChangeRef`): that change as it was first seen, or 404, never
+    another one, whatever a re-parse or a backfill did to the rows since."""
+    try:
+        first_seen: datetime | None = datetime.fromisoformat(seen)
+    except ValueError:
+        first_seen = None
+    if first_seen is None or first_seen.tzinfo is None:
+        raise NotFound(f"no change: {seen!r} is not a UTC time such as 2026-07-01T09:30:00Z")
+    old_eid, new_eid = (None if eid == links.NO_PROVISION else eid for eid in (old, new))
+    found = browse.changes(
+        s, document_key=key, language=language, first_seen=first_seen, eids=(old_eid, new_eid)
+    )
+    named = [c for c in found if c.in_order]
+    if len(named) != 1:
+        raise NotFound(f"{key} ({language}) has no change of {old} → {new} in the edition first seen {seen}")
+    return _change_page(request, s, named[0])
+
+
 @router.get("/changes/{change_id}", response_class=HTMLResponse)
-def change(request: Request, change_id: int, s: Session = Depends(session)) -> Any:
+def numbered_change(request: Request, change_id: int, s: Session = Depends(session)) -> Any:
+    """The links sent before permanent ones named a change by its row id. PostgreSQL never gives an id
+    twice and a change row is never altered, so the row found under one is the change the link was sent
+    for: it redirects to that change's permanent page. SQLite gives a deleted last row's id to the next row
+    written, so after a re-parse the number may name another change, even of another law: there the old
+    link is gone (410) rather than ever showing a change it was not sent for."""
+    if browse.row_ids_reused(s):
+        return PlainTextResponse(
+            f"change {change_id}: links by number were retired, as a re-parse may have given the number to"
+            " another change; find the change on its law's page",
+            status_code=410,
+        )
     found = browse.changes(s, change_id=change_id)
     if not found:
         raise NotFound(f"no change {change_id}")
-    c = found[0]
+    if found[0].in_order:
+        return RedirectResponse(links.change("", links.ref(found[0])), status_code=301)
+    return _change_page(request, s, found[0])
+
+
+def _change_page(request: Request, s: Session, c: browse.StoredChange) -> HTMLResponse:
     watch = _watch_or_draft(s, c.document_key)
     title = f"{watch.title or c.document_key} — {i18n.eid_label(c.change.eid, ui_language(request))}"
     return _page(request, "change.html.j2", title, watch=watch, stored=c)
