@@ -223,6 +223,27 @@ Op = tuple[str, str]
 
 
 @dataclass(frozen=True)
+class Description:
+    """A rule's one line on why an expert should look: English, and the pack's translations of it."""
+
+    eng: str = ""
+    rus: str = ""
+    kaz: str = ""
+
+    def text(self, language: str) -> str:
+        """The line in the reader's language, or in English where the pack gives none."""
+        return self._lines().get(language) or self.eng
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the pack gives the line in."""
+        return tuple(lang for lang, line in self._lines().items() if line)
+
+    def _lines(self) -> dict[str, str]:
+        return {"rus": self.rus, "kaz": self.kaz, "eng": self.eng}
+
+
+@dataclass(frozen=True)
 class Flag:
     """A rule's verdict that a change touches civic freedoms, and which way.
 
@@ -236,7 +257,7 @@ class Flag:
     matched: tuple[str, ...]
     eid: str
     snippet: str
-    description: str = ""
+    description: Description = Description()
     direction: Direction = "neutral"
     old_value: float | None = None
     new_value: float | None = None

@@ -11,7 +11,8 @@ def test_demo_runs_offline_and_shows_changes(demo_run) -> None:
     assert "edition 2, 3 changed articles" in out
     assert "Статья 7-1" in out and "109-VIII" in out
     assert "draft.deadline_approaching" in out
-    assert "⚑" in out  # a flagged change in the draft
+    assert "⚑" in out  # a flagged change in the draft, with the rule's reason in the draft's language
+    assert "Приостановление деятельности организации (до шести месяцев" in " ".join(out.split())
     html = demo_run.report.read_text(encoding="utf-8")
     assert "<del" in html and "Статья 32" in html
     assert Path(demo_run.db_url.removeprefix("sqlite:///")).exists()

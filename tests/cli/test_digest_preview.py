@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from html import unescape
 from pathlib import Path
 
 import html5lib
@@ -11,6 +12,7 @@ import pytest
 
 from storage import events
 from storage.db import Database
+from tracker.rules import load_rules
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
@@ -32,6 +34,10 @@ EXPECTED = {
         "5 articles changed in 2 laws",
         "No. 109-VIII of 05.07.2024",
     ),
+}
+REASONS = {  # why the rule `suspension` flagged the demo's draft, as the bundled pack says it
+    "rus": "Приостановление деятельности организации (до шести месяцев по статье 489 КоАП).",
+    "kaz": "Ұйым қызметін тоқтата тұру (ӘҚБтК 489-бабы бойынша алты айға дейін).",
 }
 _names = itertools.count()
 
@@ -83,6 +89,15 @@ def test_the_russian_digest_has_no_english_words(cli, demo_run) -> None:
         part = re.sub(r"https?://\S+", " ", part).replace("Zan Watch", " ")
         part = re.sub(r"\b[IVXLC]+\b", " ", part)  # act numbers such as 109-VIII
         assert re.findall(r"[A-Za-z]{2,}", part) == []
+
+
+@pytest.mark.parametrize("language", ["rus", "kaz"])
+def test_a_flag_says_why_in_the_readers_language(cli, demo_run, language: str) -> None:
+    text, html = preview(cli, demo_run, language, "--since", "2000-01-01")
+    visible = unescape(re.sub(r"<[^>]+>", " ", html))
+    for part in (" ".join(text.split()), " ".join(visible.split())):
+        assert REASONS[language] in part
+        assert [r.id for r in load_rules(["civic"]).rules if r.description.eng in part] == []
 
 
 def test_shortened_text_is_cut_between_words(cli, demo_run) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from notify_helpers import NGO_LAW, change, document, publish
+from notify_helpers import NGO_LAW, change, document, flag, publish
 
 from storage import deliveries, subscribers
 from storage.db import Database
@@ -93,7 +93,7 @@ def test_a_flagged_change_reaches_the_chat_and_a_429_waits_its_retry_after(
     assert added.code == 0, added.err
     settings = config.load(tg_config, db_url)
     publish(watched, ev.edition_created(document(), {"seq": 3, "date": "2026-11-14"}, 1, 1))
-    publish(watched, ev.provision_changed(document(), 3, change()))
+    publish(watched, ev.provision_changed(document(), 3, change(flags=[flag(rule="foreign-funds")])))
     bot_api.replies = [
         (
             429,
@@ -124,7 +124,7 @@ def test_a_flagged_change_reaches_the_chat_and_a_429_waits_its_retry_after(
     assert body["chat_id"] == CHAT and body["parse_mode"] == "HTML"
     text = body["text"]
     assert "Law on Non-Commercial Organisations" in text and "Статья 5" in text
-    assert "ограничивает" in text and "foreign_funding" in text  # direction and theme, in Russian
+    assert "ограничивает" in text and "иностранное финансирование: Деньги или имущество" in text
     assert f'href="https://watch.example.org/documents/{NGO_LAW}/editions/3?lang=rus#art_5"' in text
 
 

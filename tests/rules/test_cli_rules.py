@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import tracker.rules
 from storage.db import Database
 from storage.models import Change, Edition, Flag
 
@@ -67,6 +68,17 @@ def test_rules_test_fails_with_a_line_per_failing_example(cli, tmp_path: Path) -
     expected = f"FAIL {pack}: wrong-example [rus] expected no match, matched Цензура: Цензура запрещается."
     assert failures == [expected]
     assert "2 of 3 examples passed in 1 rules" in result.out
+
+
+def test_a_rule_added_without_a_kazakh_description_fails_the_pack_check(cli, tmp_path: Path) -> None:
+    civic = (Path(tracker.rules.__file__).parent / "packs" / "civic.toml").read_text(encoding="utf-8")
+    first = next(line for line in civic.splitlines() if line.startswith("description.kaz = "))
+    pack = tmp_path / "civic.toml"
+    pack.write_text(civic.replace(first + "\n", "", 1), encoding="utf-8")
+    result = cli("rules", "test", str(pack))
+    assert result.code == 1
+    gaps = [line for line in result.out.splitlines() if line.startswith("GAP")]
+    assert gaps == ["GAP rule unregistered-association: no kaz description"]
 
 
 def test_a_broken_configured_pack_is_one_line_on_stderr(cli, tmp_path: Path) -> None:

@@ -181,6 +181,19 @@ BROKEN = {
     "unknown key": ('sevrity = "high"', "unknown key 'sevrity'"),
     "invalid tag": ('tags = ["Sports!"]', "invalid tag 'Sports!'"),
     "kazakh without examples": ("patterns.kaz = ['шетелдік агент\\w*']", "no positive kaz example"),
+    "description in an unknown language": (
+        'description = { eng = "Foreign agents.", ru = "Иностранные агенты." }',
+        "description: unknown language 'ru' (known: rus, kaz, eng)",
+    ),
+    "description not text": ('description = ["Foreign agents."]', "description must be a line of text"),
+    "description line not text": (
+        'description = { eng = "Foreign agents.", kaz = 1 }',
+        "description.kaz must be a line of text",
+    ),
+    "description without english": (
+        'description = { rus = "Иностранные агенты." }',
+        "description.eng is missing",
+    ),
 }
 GOOD_RULE = {
     "id": 'id = "broken-rule"',
@@ -221,6 +234,18 @@ def test_a_broken_rule_fails_with_one_line_naming_pack_rule_and_problem(
     text = str(error.value)
     assert "\n" not in text
     assert pack in text and "'broken-rule'" in text and message in text
+
+
+def test_a_description_per_language_reaches_the_flag_with_english_as_the_fallback(tmp_path: Path) -> None:
+    lines = 'description.eng = "Foreign agents."\ndescription.rus = "Иностранные агенты."'
+    pack = Path(broken_pack(tmp_path, GOOD_RULE["id"]))
+    text = pack.read_text(encoding="utf-8")
+    pack.write_text(text.replace(GOOD_RULE["description"], lines), encoding="utf-8")
+    (flag,) = load_rules([str(pack)]).evaluate(
+        Change("inserted", None, article("Ведется реестр иностранных агентов."))
+    )
+    assert flag.description.text("rus") == "Иностранные агенты."
+    assert flag.description.text("kaz") == flag.description.text("eng") == "Foreign agents."
 
 
 def test_a_rule_without_examples_is_rejected(tmp_path: Path) -> None:

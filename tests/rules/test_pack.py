@@ -47,6 +47,11 @@ def test_every_rule_reads_russian_and_the_main_themes_read_kazakh(civic: RuleSet
     assert set(MAIN_THEMES) <= kazakh_themes
 
 
+def test_every_rule_says_why_in_russian_kazakh_and_english(civic: RuleSet) -> None:
+    assert [rule.id for rule in civic.rules if rule.description.languages != ("rus", "kaz", "eng")] == []
+    assert [gap for gap in civic.coverage_gaps() if "description" in gap] == []
+
+
 def test_removing_protective_wording_is_watched_on_the_deleted_side(civic: RuleSet) -> None:
     deleted = [rule for rule in civic.rules if rule.side in ("deleted", "any")]
     assert {"international_law", "media", "association"} <= {rule.theme for rule in deleted}

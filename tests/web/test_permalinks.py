@@ -70,7 +70,7 @@ def test_a_sent_link_shows_the_same_change_after_reparse_and_backfill(
             [sent] = [e for e in events.after(session, 0) if e.payload["type"] == "provision.changed"][:1]
             numbered = session.exec(select(m.Change.id).where(m.Change.document_key == KEY)).one()
         webhook_link = with_id(sent)["url"]
-        message = telegram.message(sent.payload, "rus", public_url)
+        message = telegram.message(sent.payload, "rus", public_url, {})
         telegram_link = re.search(r'<a href="([^"]+)">', message)
         assert telegram_link
         sent_links = {entry.link, webhook_link, telegram_link.group(1)}

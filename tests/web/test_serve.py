@@ -48,6 +48,16 @@ def test_language_switch_is_remembered(web: httpx.Client) -> None:
     web.get("/?ui=rus")
 
 
+def test_a_flag_says_why_in_the_interface_language(web: httpx.Client) -> None:
+    reasons = {  # the rule `suspension`, which flagged the demo's draft
+        "rus": "приостановление и ликвидация: Приостановление деятельности организации (до шести месяцев",
+        "kaz": "тоқтата тұру және тарату: Ұйым қызметін тоқтата тұру (ӘҚБтК 489-бабы бойынша",
+        "eng": "suspension and liquidation: Suspension of an organisation&#39;s activities",
+    }
+    for ui, reason in reasons.items():
+        assert reason in web.get(f"/flags?ui={ui}").text
+
+
 def test_flags_filter_by_theme_severity_and_law(web: httpx.Client) -> None:
     every = web.get("/flags")
     assert "suspension" in every.text

@@ -38,7 +38,7 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
         "severity": rule.severity,
         "side": rule.side,
         "effect": rule.effect,
-        "description": rule.description,
+        "description": rule.description.eng,
         "languages": list(rule.languages),
         "documents": list(rule.documents),
         "tags": list(rule.tags),
@@ -69,7 +69,7 @@ def list_rules(fmt: str = format_option()) -> None:
         Column("description", "text"),
     )
     for r in rules:
-        listing.add(r.id, r.theme, r.severity, r.side, r.effect, ",".join(r.languages), r.description)
+        listing.add(r.id, r.theme, r.severity, r.side, r.effect, ",".join(r.languages), r.description.eng)
     console.print(listing)
 
 
@@ -90,8 +90,8 @@ def test_rules(
     examples = sum(len(rule.examples) for rule in ruleset.rules)
     typer.echo(
         f"{examples - len(failures)} of {examples} examples passed in {len(ruleset.rules)} rules; "
-        f"{len(ruleset.themes)} themes, {len(gaps)} without positive, negative and direction examples "
-        "in every language"
+        f"{len(ruleset.themes)} themes; {len(gaps)} gaps in rus, kaz or eng (a theme without positive, "
+        "negative and direction examples, a rule without a description)"
     )
     if failures or gaps:
         raise typer.Exit(1)
@@ -101,7 +101,9 @@ def test_rules(
 def explain_rule(
     rule_id: str = typer.Argument(..., metavar="RULE"),
     text: str = typer.Argument(...),
-    lang: str = typer.Option("rus", "--lang", help=f"Language of the text: {', '.join(LANGUAGES)}."),
+    lang: str = typer.Option(
+        "rus", "--lang", help=f"Language of the text and of the rule's reason: {', '.join(LANGUAGES)}."
+    ),
 ) -> None:
     """Show which of a rule's patterns match a text, and where."""
     from tracker.rules import load_rules
@@ -111,7 +113,8 @@ def explain_rule(
     ruleset = load_rules(settings().rules.packs)
     rule = ruleset.rule(rule_id)
     hits = ruleset.explain(rule_id, text, lang)
-    console.print(Text(f"{rule.id} ({rule.theme}, {rule.severity}, side {rule.side}): {rule.description}"))
+    reason = rule.description.text(lang)
+    console.print(Text(f"{rule.id} ({rule.theme}, {rule.severity}, side {rule.side}): {reason}"))
     if not hits:
         console.print(Text(f"no {lang} pattern of {rule.id} matches this text"))
         return

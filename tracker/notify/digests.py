@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -35,16 +34,16 @@ from storage.db import Database
 from storage.events import StoredEvent
 from storage.subscribers import Endpoint, Subscriber
 from tracker.config import Schedule, Settings, Smtp
-from tracker.errors import InputError, NotFound, ZanWatchError
+from tracker.errors import InputError, NotFound
 from tracker.i18n import Language, check_language, eid_label, format_date, locale_tag, translator
-from tracker.model import Amendment, Op
+from tracker.model import Amendment, Description, Op
 from tracker.notify.channels import Channel, register
 from tracker.notify.events import web_link
 from tracker.notify.subscribers import matches, relevant_flags, validate_email
 from tracker.output import http_link
 from tracker.render import marked_words, shortened, without_heading
 from tracker.render.words import ActView, FlagView, Words
-from tracker.rules import load_rules
+from tracker.rules import descriptions
 
 CHANNEL = "email"
 SEVERITY_COLOURS = {"critical": "#7f1d1d", "high": "#b91c1c", "medium": "#c2410c", "low": "#a16207"}
@@ -254,7 +253,7 @@ def build(
     if not chosen:
         return None
     language = check_language(sub.language)
-    words = _Words(language, _reasons(tuple(settings.rules.packs)))
+    words = _Words(language, descriptions(tuple(settings.rules.packs)))
     laws: dict[str, LawView] = {}
     drafts: dict[str, DraftView] = {}
     acts: dict[str, ActGroupView] = {}
@@ -438,7 +437,7 @@ def _deliver(
 class _Words(Words):
     """Everything a digest says, in one language: its views of changes, the summary and the subject."""
 
-    def __init__(self, language: Language, reasons: Mapping[str, str]):
+    def __init__(self, language: Language, reasons: Mapping[str, Description]):
         super().__init__(language)
         self.reasons, self._, self._n = reasons, self.gettext, self.ngettext
 
@@ -471,7 +470,7 @@ class _Words(Words):
             severity=f.get("severity") or "info",
             direction=f.get("direction") or "neutral",
             theme=f.get("theme") or "",
-            description=self.reasons.get(f.get("rule_id") or "", ""),
+            description=self.reasons.get(f.get("rule_id") or "", Description()),
             matched=list(f.get("matched", [])),
         )
 
@@ -616,15 +615,6 @@ def _short(title: str, limit: int = 70) -> str:
     if len(title) <= limit:
         return title
     return title[: title.rfind(" ", 0, limit)].rstrip(" ,;:") + "…"
-
-
-@cache
-def _reasons(packs: tuple[str, ...]) -> dict[str, str]:
-    """Rule id → the rule's one-line reason, from the configured packs (none when they cannot load)."""
-    try:
-        return {rule.id: rule.description for rule in load_rules(packs).rules}
-    except ZanWatchError:
-        return {}
 
 
 def _aware(moment: datetime) -> datetime:

@@ -9,6 +9,7 @@ at least that long. 5xx and network errors are retried; other 4xx (chat not foun
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from html import escape
 from typing import Any
@@ -20,10 +21,13 @@ from storage.subscribers import Endpoint, Subscriber
 from tracker import i18n
 from tracker.config import Telegram as TelegramConfig
 from tracker.errors import InputError
+from tracker.model import Description
 from tracker.notify.channels import EventChannel, register
 from tracker.notify.delivery import Outcome
 from tracker.notify.events import web_link
+from tracker.render.words import Words
 from tracker.retry_after import retry_after_s
+from tracker.rules import descriptions
 
 CHANNEL = "telegram"
 _CHAT = re.compile(r"^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$")
@@ -51,17 +55,19 @@ class TelegramChannel(EventChannel):
         return payload.get("type") in TOLD
 
     def sender(self) -> _Sender:
-        return _Sender(self.settings.telegram, self.settings.web.public_url)
+        reasons = descriptions(tuple(self.settings.rules.packs))
+        return _Sender(self.settings.telegram, self.settings.web.public_url, reasons)
 
 
 class _Sender:
-    def __init__(self, cfg: TelegramConfig, public_url: str):
+    def __init__(self, cfg: TelegramConfig, public_url: str, reasons: Mapping[str, Description]):
         self.cfg = cfg
         self.public_url = public_url
+        self.reasons = reasons
         self.client = httpx.Client(timeout=cfg.timeout_s)
 
     def send(self, sub: Subscriber, event: StoredEvent) -> Outcome:
-        text = message(event.payload, sub.language, self.public_url)
+        text = message(event.payload, sub.language, self.public_url, self.reasons)
         token = self.cfg.token
         if not token:
             return Outcome("retry", error=f"no bot token: set the environment variable {self.cfg.token_env}")
@@ -82,8 +88,11 @@ class _Sender:
         self.client.close()
 
 
-def message(payload: dict[str, Any], language: str, public_url: str) -> str:
-    """The short HTML message for one of the events in `TOLD`."""
+def message(
+    payload: dict[str, Any], language: str, public_url: str, reasons: Mapping[str, Description]
+) -> str:
+    """The short HTML message for one of the events in `TOLD`; a flag says its theme and the rule's reason
+    (from `reasons`, rule id → description) in the reader's language."""
     _ = i18n.translator(language, "web").gettext
     doc = payload.get("document") or {}
     title = f"<b>{escape(doc.get('title') or doc.get('key') or '')}</b>"
@@ -92,11 +101,19 @@ def message(payload: dict[str, Any], language: str, public_url: str) -> str:
         change = payload["change"]
         eid = change.get("new_eid") or change.get("old_eid") or ""
         lines = [title, f"{escape(i18n.eid_label(eid, language))} — {escape(_(change.get('kind', '')))}"]
+        words = Words(language)
         for flag in change.get("flags", []):
-            direction = flag.get("direction", "neutral")
+            view = words.flag(
+                severity=flag.get("severity", ""),
+                direction=flag.get("direction", "neutral"),
+                theme=flag.get("theme", ""),
+                description=reasons.get(flag.get("rule_id", ""), Description()),
+                matched=[],
+            )
+            reason = f": {escape(view.reason)}" if view.reason else ""
             lines.append(
-                f"{_DIRECTION_MARKS.get(direction, '')} {escape(_(direction))} · "
-                f"{escape(_(flag.get('severity', '')))} · {escape(flag.get('theme', ''))}"
+                f"{_DIRECTION_MARKS.get(view.direction, '')} {escape(view.direction_label)} · "
+                f"{escape(view.severity_label)} · {escape(view.theme_label)}{reason}"
             )
         link = web_link(payload, public_url)
         lines.append(f'<a href="{escape(link)}">{escape(_("Redline"))}</a>')

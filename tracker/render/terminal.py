@@ -51,9 +51,9 @@ def render(
 def change_text(
     change: Change, *, language: str = "rus", context: int | None = CONTEXT, markers: bool = False
 ) -> Text:
-    """One change as Rich text: name and heading, kind, amendments, redline, flags. With `markers`,
-    inserted words are also wrapped in `[+…+]` and deleted ones in `[-…-]`, as the digest's text part does,
-    for output without colour."""
+    """One change as Rich text: name and heading, kind, amendments, redline, flags with the rule's reason in
+    `language` (the document's). With `markers`, inserted words are also wrapped in `[+…+]` and deleted
+    ones in `[-…-]`, as the digest's text part does, for output without colour."""
     out = Text()
     out.append(change_name(change, language), style="bold")
     if change.heading:
@@ -84,4 +84,7 @@ def change_text(
         if note:
             out.append(f" {note}", style=_RELAXES_STYLE if relaxes else "bold")
         out.append(f" {flag.rule_id} [{flag.theme}] on {flag.side}: {', '.join(flag.matched)}")
+        reason = flag.description.text(language)
+        if reason:
+            out.append(f"\n  {reason}", style="dim")
     return out

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from scrapers.adilet import document_url
 from tracker.i18n import Language, check_language, format_date, translator
-from tracker.model import Amendment
+from tracker.model import Amendment, Description
 
 if TYPE_CHECKING:
     from tracker.render import Side
@@ -74,14 +74,10 @@ class Words:
         return kinds.get(kind, _("amended"))
 
     def flag(
-        self, *, severity: str, direction: str, theme: str, description: str, matched: list[str]
+        self, *, severity: str, direction: str, theme: str, description: Description, matched: list[str]
     ) -> FlagView:
-        """The rule's reason shows when the catalog translates it (English readers always see it); otherwise
-        the theme alone says what the rule is about, so no English sentence lands in a Russian text."""
+        """The rule's reason in the reader's language, as the pack words it (English where it gives none)."""
         _ = self.gettext
-        reason = _(description) if description else ""
-        if self.language != "eng" and reason == description:
-            reason = ""
         return FlagView(
             severity=severity,
             severity_label=self.severity(severity),
@@ -90,7 +86,7 @@ class Words:
                 direction, _("neutral")
             ),
             theme_label=self.theme(theme),
-            reason=reason,
+            reason=description.text(self.language),
             matched=[w for w in matched if w],
         )
 

@@ -4,11 +4,19 @@ from collections.abc import Iterable
 
 from tracker.errors import InputError
 from tracker.rules.base import EFFECTS, Hit
-from tracker.rules.engine import SIDES, Example, ExampleFailure, Rule, RuleSet, bundled_themes, load_rules
+from tracker.rules.engine import (
+    SIDES,
+    Example,
+    ExampleFailure,
+    Rule,
+    RuleSet,
+    bundled_themes,
+    descriptions,
+    load_rules,
+)
 
 THEMES = bundled_themes()
 """The bundled pack's themes (a pack declares its own in `[themes]`)."""
-
 
 
 def check_themes(themes: Iterable[str]) -> None:
@@ -28,5 +36,6 @@ __all__ = [
     "Rule",
     "RuleSet",
     "check_themes",
+    "descriptions",
     "load_rules",
 ]

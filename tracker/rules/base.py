@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from tracker.diff import compared_text
 from tracker.errors import RuleError
-from tracker.model import LANGUAGES, Change, Direction, Flag
+from tracker.model import LANGUAGES, Change, Description, Direction, Flag
 
 SNIPPET_CHARS = 120
 EFFECTS = ("restriction", "safeguard", "topic")
@@ -45,7 +45,7 @@ class Header:
     severity: str
     side: str
     effect: str
-    description: str
+    description: Description
 
     def flag(self, side: str, matched: tuple[str, ...], eid: str, snippet: str, **values: Any) -> Flag:
         """A flag on `side`; its direction follows from the rule's effect unless given in `values`."""

@@ -2,22 +2,34 @@
 
 A pack declares its themes (`[themes]`: name = what it covers) and its rules (`[[rule]]`). Every rule has
 a header (id, theme, severity, side, effect, description), optional document filters, examples, and a
-body its kind reads (`tracker.rules.kinds`: keyword patterns, quantities …).
+body its kind reads (`tracker.rules.kinds`: keyword patterns, quantities …). A description is one English
+line (`description = "…"`) or one line per language (`description.eng`, `.rus`, `.kaz`), so each reader
+sees why a flag matters in their own language.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from tracker.diff import redline
-from tracker.errors import InputError, RuleError
+from tracker.errors import InputError, RuleError, ZanWatchError
 from tracker.keys import check_tags, parse_key
-from tracker.model import DIRECTIONS, LANGUAGES, SEVERITIES, Change, Direction, Flag, Provision
+from tracker.model import (
+    DIRECTIONS,
+    LANGUAGES,
+    SEVERITIES,
+    Change,
+    Description,
+    Direction,
+    Flag,
+    Provision,
+)
 from tracker.rules.base import EFFECTS, Fail, Header, Hit, Matcher, strings
 from tracker.rules.kinds import KINDS
 
@@ -156,7 +168,8 @@ class RuleSet:
         return failures
 
     def coverage_gaps(self) -> list[str]:
-        """Themes lacking a positive, a negative or a direction example in one of the three languages."""
+        """Themes lacking a positive, a negative or a direction example in one of the three languages, and
+        rules whose description a reader of one of them would not read in their own language."""
         gaps = []
         for theme in self.themes:
             examples = [e for r in self.rules if r.theme == theme for e in r.examples]
@@ -169,6 +182,12 @@ class RuleSet:
                 ):
                     if not ok:
                         gaps.append(f"theme {theme}: no {what} {lang} example")
+        for rule in self.rules:
+            gaps += [
+                f"rule {rule.id}: no {lang} description"
+                for lang in LANGUAGES
+                if lang not in rule.description.languages
+            ]
         return gaps
 
     def explain(self, rule_id: str, text: str, language: str = "rus") -> list[Hit]:
@@ -199,6 +218,16 @@ def load_rules(packs: Sequence[str]) -> RuleSet:
             seen[rule.id] = name
             rules.append(rule)
     return RuleSet(tuple(rules), themes)
+
+
+@cache
+def descriptions(packs: tuple[str, ...]) -> Mapping[str, Description]:
+    """Rule id → description, for flags read back from storage (which keeps only the rule id). Empty when
+    the packs cannot load: a broken pack then costs readers the reasons, not their digest."""
+    try:
+        return {rule.id: rule.description for rule in load_rules(packs).rules}
+    except ZanWatchError:
+        return {}
 
 
 def bundled_themes() -> tuple[str, ...]:
@@ -265,9 +294,7 @@ def _parse_rule(pack: str, index: int, item: Any, themes: dict[str, str]) -> Rul
 
     theme, severity = choice("theme", tuple(themes)), choice("severity", SEVERITIES)
     side, effect = choice("side", SIDES, "any"), choice("effect", EFFECTS, "topic")
-    description = item.get("description")
-    if not isinstance(description, str) or not description.strip():
-        raise fail("missing description")
+    description = _description(item.get("description"), fail)
     documents = strings(item.get("documents", []), "documents", fail)
     for key in documents:
         try:
@@ -288,13 +315,30 @@ def _parse_rule(pack: str, index: int, item: Any, themes: dict[str, str]) -> Rul
         severity,
         side,
         effect,
-        description.strip(),
+        description,
         kind,
         body,
         examples,
         documents,
         tags,
     )
+
+
+def _description(value: Any, fail: Fail) -> Description:
+    """`description = "…"` is English; `description.rus = "…"` and the like give a line per language."""
+    if value is None or isinstance(value, str) and not value.strip():
+        raise fail("missing description")
+    lines = {"eng": value} if isinstance(value, str) else value
+    if not isinstance(lines, dict):
+        raise fail('description must be a line of text, or one per language (description.rus = "…")')
+    for lang, line in lines.items():
+        if lang not in LANGUAGES:
+            raise fail(f"description: unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
+        if not isinstance(line, str) or not line.strip():
+            raise fail(f"description.{lang} must be a line of text")
+    if "eng" not in lines:
+        raise fail("description.eng is missing: readers of other languages fall back to English")
+    return Description(**{lang: line.strip() for lang, line in lines.items()})
 
 
 def _examples(items: Any, languages: tuple[str, ...], rule_side: str, fail: Fail) -> tuple[Example, ...]:

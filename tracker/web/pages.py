@@ -24,9 +24,10 @@ from storage.flags import list_flags
 from tracker import i18n
 from tracker.config import Settings
 from tracker.errors import InputError, NotFound
-from tracker.model import DIRECTIONS, SEVERITIES, Watch
+from tracker.model import DIRECTIONS, SEVERITIES, Description, Watch
 from tracker.render.html import render_change
-from tracker.rules import THEMES, check_themes
+from tracker.render.words import Words
+from tracker.rules import THEMES, check_themes, descriptions
 from tracker.web import links
 from tracker.web.app import session, settings_of
 
@@ -50,6 +51,7 @@ def ui_language(request: Request) -> str:
 def _page(request: Request, template: str, title: str, **context: Any) -> HTMLResponse:
     ui = ui_language(request)
     tr = i18n.translator(ui, DOMAIN)
+    reasons = descriptions(tuple(settings_of(request).rules.packs))
     switch = {
         lang: f"{request.url.path}?{urlencode({**request.query_params, 'ui': lang})}"
         for lang in i18n.LANGUAGES
@@ -63,6 +65,8 @@ def _page(request: Request, template: str, title: str, **context: Any) -> HTMLRe
         switch=switch,
         fmt_date=lambda d: i18n.format_date(d, ui),
         label=lambda eid: i18n.eid_label(eid, ui),
+        theme_label=Words(ui).theme,
+        reason=lambda rule_id: reasons.get(rule_id, Description()).text(ui),
         redline=lambda c: Markup(render_change(c, language=ui, context=None)),
         links=links,
         **context,
