@@ -5,7 +5,7 @@ maintenance (`reparse`, `backfill`) shows a feed reader nothing again; on the re
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storage import editions, watchlist
+from storage import models as m
 from storage.db import Database
 from tests.pipeline.test_backfill import (  # noqa: F401  (fixtures)
     FIXTURES,
@@ -112,3 +113,28 @@ def test_a_feed_reader_sees_no_change_again_after_reparse_or_backfill(
         monkeypatch.setattr(structure, "build", newer_parser)
         assert cli(*config, "reparse", KEY).code == 0
         assert entries() == seen
+
+
+def test_pages_show_when_an_edition_was_first_seen_in_the_schedules_zone_and_feeds_in_utc(
+    db: Database,
+    settings: Settings,  # noqa: F811
+    server: ReplayServer,  # noqa: F811
+) -> None:
+    """Stored times are UTC; a reader in Almaty reads 21:19 for 16:19 UTC, and the page names the zone."""
+    checker = Checker(settings, db)
+    checker.check(KEY, "rus")
+    server.route(PATH, REAL.replace("исключительно", "строго"))
+    assert checker.check(KEY, "rus").outcome == "new_edition"
+    with db.transaction() as session:
+        for info, day in zip(editions.list_editions(session, KEY, "rus"), (1, 2), strict=True):
+            row = session.get(m.Edition, info.id)
+            assert row is not None
+            row.fetched_at = datetime(2026, 12, day, 16, 19, tzinfo=UTC)
+            session.add(row)
+
+    with TestClient(create_app(settings, db)) as web:
+        shown = "2026-12-02 21:19 (Asia/Almaty)"
+        assert shown in web.get(f"/documents/{KEY}?ui=eng").text
+        assert shown in web.get(f"/documents/{KEY}/editions/2?ui=eng").text
+        feed = feedparser.parse(web.get("/feeds/changes.atom").content)
+        assert feed.feed.updated == feed.entries[0].updated == "2026-12-02T16:19:00Z"

@@ -58,6 +58,24 @@ def test_a_flag_says_why_in_the_interface_language(web: httpx.Client) -> None:
         assert reason in web.get(f"/flags?ui={ui}").text
 
 
+DRAFT = "legalacts:15900101"  # the demo's draft, whose article 1 the rule `suspension` flagged
+
+
+def test_the_redline_of_a_flagged_change_says_why_in_the_interface_language(web: httpx.Client) -> None:
+    redline = web.get(f"/documents/{DRAFT}/editions/2?lang=rus&ui=rus").text
+    flag = "<strong>приостановление и ликвидация</strong>: Приостановление деятельности организации (до шести"
+    assert flag in redline
+    assert redline.count("Приостановление деятельности организации") == 1  # one list of the change's flags
+    english = web.get(f"/documents/{DRAFT}/editions/2?lang=rus&ui=eng").text
+    assert "<strong>suspension and liquidation</strong>: Suspension of an organisation" in english
+
+
+def test_a_feed_entry_says_why_in_the_documents_language(web: httpx.Client) -> None:
+    feed = feedparser.parse(web.get("/feeds/themes/liquidation.atom").content)
+    assert [e.title for e in feed.entries] == [f"{DRAFT}: Статья 1 (substituted) ⚑ liquidation"]
+    assert "Приостановление деятельности организации (до шести" in feed.entries[0].summary
+
+
 def test_flags_filter_by_theme_severity_and_law(web: httpx.Client) -> None:
     every = web.get("/flags")
     assert "suspension" in every.text

@@ -6,7 +6,8 @@ Each request reads through its own transaction; nothing here writes except `api.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Iterator, Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
@@ -15,6 +16,7 @@ from sqlmodel import Session
 from storage.db import Database
 from tracker.config import Settings
 from tracker.errors import InputError, NotFound, ZanWatchError
+from tracker.model import Change, Description
 
 
 def create_app(settings: Settings, db: Database) -> FastAPI:
@@ -39,6 +41,12 @@ def session(request: Request) -> Iterator[Session]:
 
 def settings_of(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def described(change: Change, reasons: Mapping[str, Description]) -> Change:
+    """Storage keeps a flag's rule id only: give each flag its rule's reason back for the redline to show."""
+    flags = [dataclasses.replace(f, description=reasons.get(f.rule_id, Description())) for f in change.flags]
+    return dataclasses.replace(change, flags=flags)
 
 
 async def _error(request: Request, exc: Exception) -> PlainTextResponse:

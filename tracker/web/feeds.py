@@ -23,9 +23,9 @@ from tracker.config import Settings
 from tracker.errors import NotFound
 from tracker.i18n import eid_label
 from tracker.render.html import render_change
-from tracker.rules import THEMES
+from tracker.rules import THEMES, descriptions
 from tracker.web import links
-from tracker.web.app import session, settings_of
+from tracker.web.app import described, session, settings_of
 
 ATOM = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml; charset=utf-8"
@@ -103,6 +103,7 @@ def _feed(
     _text(feed, "updated", links.iso(updated))
     etree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=f"{base}/feeds/{path}.atom")
     etree.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=f"{base}/")
+    reasons = descriptions(tuple(cfg.rules.packs))
     author = etree.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", "Zan Watch")
     for c in changes:
@@ -117,7 +118,7 @@ def _feed(
         etree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=links.change(base, ref))
         for f in c.change.flags:
             etree.SubElement(entry, f"{{{ATOM}}}category", term=f.theme)
-        summary = _text(entry, "summary", render_change(c.change, language=c.language))
+        summary = _text(entry, "summary", render_change(described(c.change, reasons), language=c.language))
         summary.set("type", "html")
     body = etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
     return Response(body, media_type=MEDIA_TYPE)

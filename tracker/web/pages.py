@@ -25,11 +25,12 @@ from tracker import i18n
 from tracker.config import Settings
 from tracker.errors import InputError, NotFound
 from tracker.model import DIRECTIONS, SEVERITIES, Description, Watch
+from tracker.output import Clock
 from tracker.render.html import render_change
 from tracker.render.words import Words
 from tracker.rules import THEMES, check_themes, descriptions
 from tracker.web import links
-from tracker.web.app import session, settings_of
+from tracker.web.app import described, session, settings_of
 
 DOMAIN = "web"
 COOKIE = "ui"
@@ -51,7 +52,9 @@ def ui_language(request: Request) -> str:
 def _page(request: Request, template: str, title: str, **context: Any) -> HTMLResponse:
     ui = ui_language(request)
     tr = i18n.translator(ui, DOMAIN)
-    reasons = descriptions(tuple(settings_of(request).rules.packs))
+    settings = settings_of(request)
+    reasons = descriptions(tuple(settings.rules.packs))
+    clock = Clock(settings.schedule.timezone)
     switch = {
         lang: f"{request.url.path}?{urlencode({**request.query_params, 'ui': lang})}"
         for lang in i18n.LANGUAGES
@@ -64,10 +67,12 @@ def _page(request: Request, template: str, title: str, **context: Any) -> HTMLRe
         title=title,
         switch=switch,
         fmt_date=lambda d: i18n.format_date(d, ui),
+        local_date=lambda moment: i18n.format_date(clock.local(moment).date(), ui),
+        at=lambda moment: clock.text(_moment(moment)),
         label=lambda eid: i18n.eid_label(eid, ui),
         theme_label=Words(ui).theme,
         reason=lambda rule_id: reasons.get(rule_id, Description()).text(ui),
-        redline=lambda c: Markup(render_change(c, language=ui, context=None)),
+        redline=lambda c: Markup(render_change(described(c, reasons), language=ui, context=None)),
         links=links,
         **context,
     )
@@ -75,6 +80,11 @@ def _page(request: Request, template: str, title: str, **context: Any) -> HTMLRe
     if request.query_params.get("ui") == ui:
         response.set_cookie(COOKIE, ui, max_age=365 * 86400, samesite="lax")
     return response
+
+
+def _moment(value: datetime | str) -> datetime:
+    """Flag rows carry their time as ISO text (as the API gives it), the other rows as a datetime."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
 def _gettext(request: Request) -> Any:
