@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -14,24 +13,23 @@ from storage.models import Change, Flag
 from tracker.errors import InputError
 from tracker.model import SEVERITIES
 
-LOCAL = ZoneInfo("Asia/Almaty")
-
 
 def list_flags(
     session: Session,
     *,
-    since: date | None = None,
+    since: datetime | None = None,
     themes: Sequence[str] = (),
     min_severity: str | None = None,
     document_key: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Flags newest first. `since` is a day in Almaty time, where users live; stored times are UTC. Callers
-    check `themes` against the rules (`tracker.rules.check_themes`): storage knows no rules."""
+    """Flags newest first, created at `since` or later (an instant: the caller knows the reader's zone and
+    day, storage only UTC). Callers check `themes` against the rules (`tracker.rules.check_themes`): storage
+    knows no rules."""
     if min_severity is not None and min_severity not in SEVERITIES:
         raise InputError(f"unknown severity {min_severity!r}: use one of {', '.join(SEVERITIES)}")
     query = select(Flag, Change).join(Change, col(Flag.change_id) == col(Change.id))
     if since is not None:
-        query = query.where(col(Flag.created_at) >= datetime.combine(since, time(), LOCAL).astimezone(UTC))
+        query = query.where(col(Flag.created_at) >= since.astimezone(UTC))
     if themes:
         query = query.where(col(Flag.theme).in_(themes))
     if min_severity is not None:
@@ -45,7 +43,7 @@ def list_flags(
 def _row(flag: Flag, change: Change) -> dict[str, Any]:
     return {
         "id": flag.id,
-        "created_at": flag.created_at.astimezone(UTC).isoformat(),
+        "created_at": flag.created_at,
         "document_key": flag.document_key,
         "language": change.language,
         "change": change.kind,

@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
@@ -81,6 +81,10 @@ class Clock:
             return "never"
         shown_at = f"{self.local(when):%Y-%m-%d %H:%M}"
         return f"{shown_at} ({self.zone})" if named else shown_at
+
+    def start_of(self, day: date) -> datetime:
+        """The instant `day` begins in the clock's zone: what "since DAY" means to the reader."""
+        return datetime.combine(day, time(), ZoneInfo(self.zone))
 
     def iso(self, when: datetime) -> str:
         """`2026-12-02T21:19:00+05:00`, for JSON."""

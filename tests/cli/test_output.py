@@ -210,3 +210,20 @@ def test_a_listing_too_wide_for_a_table_becomes_blocks_with_every_identifier_who
         assert all(key in shown for key in keys), width
         assert "civic.foreign_funding.reporting_duty" in shown
         assert max(len(line) for line in shown.splitlines()) <= width
+
+
+def test_flags_since_a_day_means_that_day_in_the_configured_zone(cli, seeded: Path, tmp_path: Path) -> None:
+    """A flag's day differs across zones: `--since DAY` starts DAY where the reader's clock says so."""
+    flags = json.loads(cli("flags", "--format", "json").out)
+    assert flags
+    moment = datetime.fromisoformat(flags[0]["created_at"])
+    # UTC+14 and UTC-11: the flag's day at UTC+14 begins 25 hours earlier there than at UTC-11
+    day = f"{Clock('Pacific/Kiritimati').local(moment):%Y-%m-%d}"
+    listed = {}
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        conf = tmp_path / f"{zone.replace('/', '-')}.toml"
+        conf.write_text(f'[schedule]\ntimezone = "{zone}"\n', encoding="utf-8")
+        rows = json.loads(cli("--config", str(conf), "flags", "--since", day, "--format", "json").out)
+        listed[zone] = {row["id"] for row in rows}
+    assert flags[0]["id"] in listed["Pacific/Kiritimati"]
+    assert flags[0]["id"] not in listed["Pacific/Pago_Pago"]

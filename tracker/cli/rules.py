@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -129,7 +128,7 @@ def explain_rule(
 @app.command("flags")
 def flags(
     since: str | None = typer.Option(
-        None, "--since", help="From this day on (YYYY-MM-DD or dd.mm.yyyy, Almaty time)."
+        None, "--since", help="From this day on (YYYY-MM-DD or dd.mm.yyyy, in [schedule] timezone)."
     ),
     theme: list[str] = typer.Option([], "--theme", help="Only these themes (repeat the option)."),
     min_severity: str | None = typer.Option(None, "--min-severity", help="Lowest severity shown."),
@@ -142,20 +141,19 @@ def flags(
 
     as_json = wants_json(fmt)
     check_themes(theme)
+    day = day_option(since, "--since")
+    when = clock()
     with database().transaction() as session:
         rows = list_flags(
             session,
-            since=day_option(since, "--since"),
+            since=when.start_of(day) if day else None,
             themes=theme,
             min_severity=min_severity,
             document_key=document,
         )
-    for row in rows:  # stored as UTC text; shown in the configured zone
-        row["created_at"] = datetime.fromisoformat(row["created_at"])
     if as_json:
         print_json(rows)
         return
-    when = clock()
     from tracker.render.listing import Column, Listing
 
     listing = Listing(

@@ -89,7 +89,7 @@ class ChangePage(BaseModel):
 
 class FlagRow(FlagOut):
     id: int
-    created_at: str
+    created_at: datetime
     document_key: str
     language: str
     change: str
@@ -211,10 +211,11 @@ def create_api(settings: Settings, db: Database) -> FastAPI:
         document: str = "",
         since: date | None = None,
         s: Session = Depends(session),
+        cfg: Settings = Depends(settings_of),
     ) -> Any:
         """Flags newest first, filtered like the web page."""
         return filtered_flags(
-            s, theme=theme, severity=severity, direction=direction, law=document, since=since
+            s, cfg, theme=theme, severity=severity, direction=direction, law=document, since=since
         )
 
     @api.get("/acts", response_model=list[ActOut], tags=["acts"])

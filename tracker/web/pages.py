@@ -68,7 +68,7 @@ def _page(request: Request, template: str, title: str, **context: Any) -> HTMLRe
         switch=switch,
         fmt_date=lambda d: i18n.format_date(d, ui),
         local_date=lambda moment: i18n.format_date(clock.local(moment).date(), ui),
-        at=lambda moment: clock.text(_moment(moment)),
+        at=clock.text,
         label=lambda eid: i18n.eid_label(eid, ui),
         theme_label=Words(ui).theme,
         reason=lambda rule_id: reasons.get(rule_id, Description()).text(ui),
@@ -80,11 +80,6 @@ def _page(request: Request, template: str, title: str, **context: Any) -> HTMLRe
     if request.query_params.get("ui") == ui:
         response.set_cookie(COOKIE, ui, max_age=365 * 86400, samesite="lax")
     return response
-
-
-def _moment(value: datetime | str) -> datetime:
-    """Flag rows carry their time as ISO text (as the API gives it), the other rows as a datetime."""
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
 def _gettext(request: Request) -> Any:
@@ -283,7 +278,9 @@ def flags(
         day = date.fromisoformat(since) if since else None
     except ValueError:
         raise InputError(f"since: {since!r} is not a date such as 2026-07-01") from None
-    rows = filtered_flags(s, theme=theme, severity=severity, direction=direction, law=law, since=day)
+    rows = filtered_flags(
+        s, settings_of(request), theme=theme, severity=severity, direction=direction, law=law, since=day
+    )
     return _page(
         request,
         "flags.html.j2",
@@ -298,15 +295,23 @@ def flags(
 
 
 def filtered_flags(
-    s: Session, *, theme: str = "", severity: str = "", direction: str = "", law: str = "", since: date | None
+    s: Session,
+    settings: Settings,
+    *,
+    theme: str = "",
+    severity: str = "",
+    direction: str = "",
+    law: str = "",
+    since: date | None,
 ) -> list[dict[str, Any]]:
-    """Flags by theme, minimum severity, direction, law and day; shared by the page and the API."""
+    """Flags by theme, minimum severity, direction, law and day (from its start in `[schedule] timezone`);
+    shared by the page and the API."""
     if direction and direction not in DIRECTIONS:
         raise InputError(f"unknown direction {direction!r}: use one of {', '.join(DIRECTIONS)}")
     check_themes([theme] if theme else ())
     rows = list_flags(
         s,
-        since=since,
+        since=Clock(settings.schedule.timezone).start_of(since) if since else None,
         themes=[theme] if theme else (),
         min_severity=severity or None,
         document_key=law or None,
