@@ -5,8 +5,10 @@ maintenance (`reparse`, `backfill`) shows a feed reader nothing again; on the re
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -39,8 +41,7 @@ def test_feeds_leave_out_backfilled_history_and_date_entries_when_noticed(
     server: ReplayServer,  # noqa: F811
 ) -> None:
     backfill(db, settings, KEY, "rus")  # three past editions: two changes found, none noticed
-    server.route(PATH, REAL.replace("исключительно", "строго"))  # then the law changes on adilet
-    assert Checker(settings, db).check(KEY, "rus").outcome == "new_edition"
+    notice_a_change(Checker(settings, db), server)  # then the law changes on adilet
     with db.transaction() as session:
         noticed = editions.list_editions(session, KEY, "rus")[-1]
 
@@ -59,6 +60,55 @@ PRESIDENT = (FIXTURES / "adilet" / "Z950002733_.rus.html").read_text(encoding="u
 FEEDS = ("/feeds/changes.atom", f"/feeds/documents/{KEY}.atom", "/feeds/tags/constitution.atom")
 
 
+def notice_a_change(checker: Checker, server: ReplayServer) -> None:  # noqa: F811
+    """The referendum law's article 8 changes on adilet, and a check notices it."""
+    server.route(PATH, REAL.replace("исключительно", "строго"))
+    assert checker.check(KEY, "rus").outcome == "new_edition"
+
+
+def two_laws_change(db: Database, settings: Settings, server: ReplayServer) -> None:  # noqa: F811
+    """Noticed in turn: the referendum law's article 8, then the President law's article 1."""
+    checker = Checker(settings, db)
+    checker.check(KEY, "rus")
+    notice_a_change(checker, server)
+    with db.transaction() as session:
+        watchlist.add(session, Watch(OTHER, "President law", ("rus",), ("constitution",)))
+    server.route(OTHER_PATH + "/history", "no table")
+    server.route(OTHER_PATH, PRESIDENT)
+    checker.check(OTHER, "rus")
+    server.route(OTHER_PATH, PRESIDENT.replace("главой государства", "главой Республики"))
+    assert checker.check(OTHER, "rus").outcome == "new_edition"
+
+
+def rewrite_history(
+    cli: Any,
+    config: tuple[str, ...],
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    unchanged: Callable[[], None],
+) -> None:
+    """The maintenance that rewrites stored changes, `unchanged()` checked after each step: `reparse`, a
+    `backfill` that slots adilet's older editions before the checked ones (renumbering them), and a
+    `reparse` with a parser that reads every edition a little differently (every content hash changes)."""
+    assert cli(*config, "reparse", KEY).code == 0
+    unchanged()
+    backfilled = cli(*config, "backfill", KEY)
+    assert backfilled.code == 0, backfilled.err
+    with db.transaction() as session:
+        origins = [e.origin for e in editions.list_editions(session, KEY, "rus")]
+    assert origins == ["backfill", "backfill", "reparse", "reparse"]  # the checked ones now 3 and 4
+    unchanged()
+    build = structure.build
+
+    def newer_parser(page: ParsedPage) -> Document:
+        doc = build(page)
+        return dataclasses.replace(doc, title=doc.title.upper())
+
+    monkeypatch.setattr(structure, "build", newer_parser)
+    assert cli(*config, "reparse", KEY).code == 0
+    unchanged()
+
+
 def test_a_feed_reader_sees_no_change_again_after_reparse_or_backfill(
     db: Database,
     settings: Settings,  # noqa: F811
@@ -70,18 +120,7 @@ def test_a_feed_reader_sees_no_change_again_after_reparse_or_backfill(
     """Entry ids are permanent: `reparse` (also with a parser that reads every edition a little differently)
     and a `backfill` that slots adilet's older editions before the checked ones (renumbering them) rewrite
     the stored changes, and every feed lists the same entries, with the same ids, in the same order."""
-    checker = Checker(settings, db)
-    checker.check(KEY, "rus")
-    server.route(PATH, REAL.replace("исключительно", "строго"))
-    assert checker.check(KEY, "rus").outcome == "new_edition"  # article 8 changed: noticed
-    with db.transaction() as session:
-        watchlist.add(session, Watch(OTHER, "President law", ("rus",), ("constitution",)))
-    server.route(OTHER_PATH + "/history", "no table")
-    server.route(OTHER_PATH, PRESIDENT)
-    checker.check(OTHER, "rus")
-    server.route(OTHER_PATH, PRESIDENT.replace("главой государства", "главой Республики"))
-    assert checker.check(OTHER, "rus").outcome == "new_edition"  # then another law's article 1
-
+    two_laws_change(db, settings, server)
     config = ("--config", str(config_file(server, tmp_path)))
     with TestClient(create_app(settings, db)) as web:
 
@@ -95,24 +134,11 @@ def test_a_feed_reader_sees_no_change_again_after_reparse_or_backfill(
             "President law: Статья 1 (substituted)",
             "Referendum law: Статья 8 (substituted)",
         ]
-        assert cli(*config, "reparse", KEY).code == 0
-        assert entries() == seen
-        backfilled = cli(*config, "backfill", KEY)
-        assert backfilled.code == 0, backfilled.err
-        with db.transaction() as session:
-            origins = [e.origin for e in editions.list_editions(session, KEY, "rus")]
-        assert origins == ["backfill", "backfill", "reparse", "reparse"]  # the checked ones now 3 and 4
-        assert entries() == seen
 
-        build = structure.build
+        def unchanged() -> None:
+            assert entries() == seen
 
-        def newer_parser(page: ParsedPage) -> Document:  # every edition's content hash changes, no article
-            doc = build(page)
-            return dataclasses.replace(doc, title=doc.title.upper())
-
-        monkeypatch.setattr(structure, "build", newer_parser)
-        assert cli(*config, "reparse", KEY).code == 0
-        assert entries() == seen
+        rewrite_history(cli, config, db, monkeypatch, unchanged)
 
 
 def test_pages_show_when_an_edition_was_first_seen_in_the_schedules_zone_and_feeds_in_utc(
@@ -123,8 +149,7 @@ def test_pages_show_when_an_edition_was_first_seen_in_the_schedules_zone_and_fee
     """Stored times are UTC; a reader in Almaty reads 21:19 for 16:19 UTC, and the page names the zone."""
     checker = Checker(settings, db)
     checker.check(KEY, "rus")
-    server.route(PATH, REAL.replace("исключительно", "строго"))
-    assert checker.check(KEY, "rus").outcome == "new_edition"
+    notice_a_change(checker, server)
     with db.transaction() as session:
         for info, day in zip(editions.list_editions(session, KEY, "rus"), (1, 2), strict=True):
             row = session.get(m.Edition, info.id)

@@ -5,7 +5,6 @@ edition a little differently; an old link by row number never shows another chan
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 
@@ -14,17 +13,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from storage import editions, events, watchlist
+from storage import events
 from storage import models as m
 from storage.db import Database
 from tests.pipeline.test_backfill import KEY, PATH, REAL, config_file, server, settings  # noqa: F401
-from tests.web.test_feeds import OTHER, OTHER_PATH, PRESIDENT
-from tracker import structure
+from tests.web.test_feeds import rewrite_history, two_laws_change
 from tracker.config import Settings
-from tracker.model import Document, ParsedPage, Watch
 from tracker.notify import telegram
 from tracker.notify.events import with_id
-from tracker.pipeline import Checker
 from tracker.replay import ReplayServer
 from tracker.web.app import create_app
 
@@ -49,18 +45,7 @@ def test_a_sent_link_shows_the_same_change_after_reparse_and_backfill(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    checker = Checker(settings, db)
-    checker.check(KEY, "rus")
-    server.route(PATH, REAL.replace("исключительно", "строго"))
-    assert checker.check(KEY, "rus").outcome == "new_edition"  # article 8 changed: sent out
-    with db.transaction() as session:
-        watchlist.add(session, Watch(OTHER, "President law", ("rus",), ("constitution",)))
-    server.route(OTHER_PATH + "/history", "no table")
-    server.route(OTHER_PATH, PRESIDENT)
-    checker.check(OTHER, "rus")
-    server.route(OTHER_PATH, PRESIDENT.replace("главой государства", "главой Республики"))
-    assert checker.check(OTHER, "rus").outcome == "new_edition"  # then another law's article 1
-
+    two_laws_change(db, settings, server)
     public_url = settings.web.public_url
     config = ("--config", str(config_file(server, tmp_path)))
     with TestClient(create_app(settings, db)) as web:
@@ -85,24 +70,11 @@ def test_a_sent_link_shows_the_same_change_after_reparse_and_backfill(
         if old.status_code == 301:  # PostgreSQL: ids are never given twice
             assert old.headers["location"] == link.removeprefix(public_url.rstrip("/"))
 
-        assert cli(*config, "reparse", KEY).code == 0
-        assert shown(web, link, public_url) == before
-        backfilled = cli(*config, "backfill", KEY)
-        assert backfilled.code == 0, backfilled.err
-        with db.transaction() as session:
-            origins = [e.origin for e in editions.list_editions(session, KEY, "rus")]
-        assert origins == ["backfill", "backfill", "reparse", "reparse"]  # the checked ones now 3 and 4
-        assert shown(web, link, public_url) == before
 
-        build = structure.build
+        def unchanged() -> None:
+            assert shown(web, link, public_url) == before
 
-        def newer_parser(page: ParsedPage) -> Document:  # every edition's content hash changes, no article
-            doc = build(page)
-            return dataclasses.replace(doc, title=doc.title.upper())
-
-        monkeypatch.setattr(structure, "build", newer_parser)
-        assert cli(*config, "reparse", KEY).code == 0
-        assert shown(web, link, public_url) == before
+        rewrite_history(cli, config, db, monkeypatch, unchanged)
 
         again = web.get(f"/changes/{numbered}")  # the row is gone: never another change in its place
         assert again.status_code in (404, 410)
