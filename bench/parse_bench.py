@@ -2,6 +2,11 @@
 
 The page (about 2 MB) is built from the real fixtures: their article HTML repeated with fresh article
 numbers inside the real page frame. Run: `python bench/parse_bench.py`.
+
+The FLOOR line prices what any Python reader over lxml pays before it reads a word, in the same rounds:
+the parse plus touching each article element's tag, text, tail and class; one object per block; one
+regex match and one normalisation per block. What is left under 3× is the whole reading (the walker's
+joins, headings, every footnote's acts, dates and verbs, units, eids), per block.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
+from lxml import etree
 
 from scrapers.adilet import parse_page
-from tracker.structure import build
+from tracker.model import Block
+from tracker.normalize import normalize
+from tracker.structure import _MARKS, build
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "adilet"
 TARGET_BYTES = 2_000_000
@@ -54,15 +62,44 @@ def best_of(*works: Callable[[], object]) -> list[float]:
     return [min(timing) for timing in timings]
 
 
+def touched(body: bytes) -> None:
+    """The parse and one touch of what a walker reads of each article element, with no logic at all."""
+    article = etree.fromstring(body, etree.HTMLParser(encoding="utf-8")).find(".//article")
+    for element in article.iter():
+        _ = element.tag, element.text, element.tail, element.get("class")
+
+
 def main() -> None:
     body = code_sized_page()
-    document = build(parse_page(body, "rus"))
+    page = parse_page(body, "rus")
+    document = build(page)
+    blocks = page.blocks
+    notes = sum(1 for block in blocks if block.kind != "text")
     articles = sum(1 for p in document.provisions if p.kind == "article")
-    ours, bare = best_of(lambda: build(parse_page(body, "rus")), lambda: lxml.html.fromstring(body))
+    ours, bare, touch, objects, match, normal = best_of(
+        lambda: build(parse_page(body, "rus")),
+        lambda: lxml.html.fromstring(body),
+        lambda: touched(body),
+        lambda: [Block(b.text, b.kind, b.anchor, b.links) for b in blocks],
+        lambda: [_MARKS.match(b.text) for b in blocks],
+        lambda: [normalize(b.text) for b in blocks],
+    )
     megabytes = len(body) / 1_000_000
-    print(f"page: {megabytes:.2f} MB, {articles} articles, {len(document.scheduled)} scheduled amendments")
+    print(f"page: {megabytes:.2f} MB, {articles} articles, {len(blocks)} blocks ({notes} footnotes, notices)")
     print(f"parse_page+build: {ours * 1000:.1f} ms; bare lxml.html.fromstring: {bare * 1000:.1f} ms")
+    floor = touch + objects + match + normal
+    left = max(3 * bare - floor, 0.0)
+    print(
+        f"floor: parse + touch {touch * 1000:.1f} ms, block objects {objects * 1000:.1f} ms, "
+        f"one match per block {match * 1000:.1f} ms, one normalize per block {normal * 1000:.1f} ms; "
+        f"under 3x {left * 1000:.1f} ms ({left * 1e6 / len(blocks):.1f} us a block) are left for reading"
+    )
     print(f"RESULT parse_mb_per_s={megabytes / ours:.2f} ratio_to_bare_lxml={ours / bare:.2f}")
+    print(
+        f"FLOOR touch_ratio={touch / bare:.2f} objects_ratio={objects / bare:.2f} "
+        f"match_ratio={match / bare:.2f} normalize_ratio={normal / bare:.2f} floor_ratio={floor / bare:.2f} "
+        f"reading_us_per_block_under_3x={left * 1e6 / len(blocks):.2f}"
+    )
 
 
 if __name__ == "__main__":
