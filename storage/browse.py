@@ -109,6 +109,8 @@ def changes(
     before_id: int | None = None,
     first_seen: datetime | None = None,
     eids: tuple[str | None, str | None] | None = None,
+    theme: str | None = None,
+    act_id: str | None = None,
     noticed: bool = False,
     limit: int | None = None,
 ) -> list[StoredChange]:
@@ -119,7 +121,8 @@ def changes(
     before it later (the edition it changed from was not known when this one was first seen); newest
     noticed first, by when their edition was first seen, as a re-parse or a backfill rewrites old changes
     under new ids but keeps that time. With `first_seen` and `eids` (old, new), the change a permanent link
-    names: its edition first seen then, pairing those provisions (None: that side has none)."""
+    names: its edition first seen then, pairing those provisions (None: that side has none). `theme`: only
+    changes flagged under it; `act_id`: only changes one of whose footnotes cites that amending act."""
     before = aliased(m.Edition)
     in_order = or_(col(before.id).is_(None), col(before.fetched_at) < col(m.Edition.fetched_at))
     query = (
@@ -144,6 +147,11 @@ def changes(
     if eids is not None:
         old_eid, new_eid = eids
         query = query.where(_same(m.Change.old_eid, old_eid), _same(m.Change.new_eid, new_eid))
+    if theme is not None:
+        query = query.where(col(m.Change.id).in_(select(m.Flag.change_id).where(m.Flag.theme == theme)))
+    if act_id is not None:
+        cited = f'"act_id": {json.dumps(act_id, ensure_ascii=False)}'  # as `editions` writes `amendments`
+        query = query.where(col(m.Change.amendments).contains(cited, autoescape=True))
     if noticed:
         query = query.where(m.Edition.origin != BACKFILL, in_order).order_by(
             col(m.Edition.fetched_at).desc(), col(m.Change.id).desc()

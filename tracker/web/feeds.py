@@ -64,8 +64,8 @@ def theme(
 ) -> Any:
     if theme not in THEMES:
         raise NotFound(f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
-    found = [c for c in browse.changes(s, noticed=True) if any(f.theme == theme for f in c.change.flags)]
-    return _feed(cfg, f"themes/{theme}", f"Zan Watch: {theme}", found[: cfg.web.feed_entries], _titles(s))
+    found = browse.changes(s, noticed=True, theme=theme, limit=cfg.web.feed_entries)
+    return _feed(cfg, f"themes/{theme}", f"Zan Watch: {theme}", found, _titles(s))
 
 
 @router.get("/acts/{act_id}.atom")
@@ -75,13 +75,9 @@ def act(
     acts = browse.acts(s, act_id=act_id)
     if not acts:
         raise NotFound(f"no amending act {act_id} is known")
-    found = [
-        c
-        for c in browse.changes(s, noticed=True, document_keys=list(acts[0].provisions))
-        if any(a.act_id == act_id for a in c.change.amendments)
-    ]
+    found = browse.changes(s, noticed=True, act_id=act_id, limit=cfg.web.feed_entries)
     title = f"Zan Watch: № {acts[0].number or act_id}"
-    return _feed(cfg, f"acts/{act_id}", title, found[: cfg.web.feed_entries], _titles(s))
+    return _feed(cfg, f"acts/{act_id}", title, found, _titles(s))
 
 
 def _titles(s: Session) -> dict[str, str]:

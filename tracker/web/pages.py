@@ -330,11 +330,7 @@ def act(request: Request, act_id: str, s: Session = Depends(session)) -> Any:
     if not found:
         raise NotFound(f"no amending act {act_id} is known")
     the_act = found[0]
-    changes = [
-        c
-        for c in browse.changes(s, document_keys=list(the_act.provisions))
-        if any(a.act_id == act_id for a in c.change.amendments)
-    ]
+    changes = browse.changes(s, act_id=act_id)
     title = f"{_gettext(request)('Act')} № {the_act.number or act_id}"
     return _page(request, "act.html.j2", title, act=the_act, changes=changes)
 
