@@ -11,7 +11,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
@@ -29,6 +28,7 @@ from tracker.output import Clock
 from tracker.render.html import render_change
 from tracker.render.words import Words
 from tracker.rules import THEMES, check_themes, descriptions
+from tracker.timeline import today_in
 from tracker.web import links
 from tracker.web.app import described, session, settings_of
 
@@ -86,10 +86,6 @@ def _gettext(request: Request) -> Any:
     return i18n.translator(ui_language(request), DOMAIN).gettext
 
 
-def _today(settings: Settings) -> date:
-    return datetime.now(ZoneInfo(settings.schedule.timezone)).date()
-
-
 def _language(watch: Watch, requested: str | None) -> str:
     if requested is None:
         return watch.languages[0] if watch.languages else "rus"
@@ -111,7 +107,7 @@ def _watch_or_draft(s: Session, key: str) -> Watch:
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, s: Session = Depends(session), cfg: Settings = Depends(settings_of)) -> Any:
-    today = _today(cfg)
+    today = today_in(cfg.schedule.timezone)
     rows = []
     for watch in watchlist.all_watches(s):
         language = _language(watch, None)
@@ -146,8 +142,8 @@ def document(
         language=language,
         editions=history,
         acts=browse.acts(s, document_key=key),
-        scheduled=browse.scheduled(s, key, _today(cfg)),
-        today=_today(cfg),
+        scheduled=browse.scheduled(s, key, today_in(cfg.schedule.timezone)),
+        today=today_in(cfg.schedule.timezone),
     )
 
 
@@ -254,7 +250,7 @@ def in_force(
 ) -> Any:
     watch = _watch_or_draft(s, key)
     language = _language(watch, lang)
-    day = on or _today(cfg)
+    day = on or today_in(cfg.schedule.timezone)
     info = editions.find_edition(s, key, language, on=day)
     doc = editions.load_document(s, info)
     title = f"{watch.title or key} — {i18n.format_date(day, ui_language(request))}"
