@@ -46,6 +46,16 @@ def test_rules_list_json_has_the_civic_pack(cli) -> None:
     assert treaty["languages"] == ["rus", "kaz", "eng"]
 
 
+def test_rules_list_gives_the_reasons_in_the_language_asked(cli) -> None:
+    reasons = {}
+    for lang in ("rus", "kaz", "eng"):
+        result = cli("rules", "list", "--format", "json", "--lang", lang)
+        assert result.code == 0, result.err
+        reasons[lang] = {rule["id"]: rule["description"] for rule in json.loads(result.out)}
+    assert reasons["eng"]["foreign-agent"].isascii()
+    assert not reasons["rus"]["foreign-agent"].isascii() and reasons["rus"] != reasons["kaz"]
+
+
 def test_rules_list_table_names_the_rules(cli) -> None:
     result = cli("rules", "list")
     assert result.code == 0, result.err
@@ -188,6 +198,7 @@ def test_bad_input_is_refused_in_one_line(cli, db: Database) -> None:
         ("flags", "--since", "March"),
         ("flags", "--format", "xml"),
         ("rules", "list", "--format", "xml"),
+        ("rules", "list", "--lang", "fr"),
         ("rules", "explain", "foreign-agent", "text", "--lang", "fr"),
     ]
     for args in cases:

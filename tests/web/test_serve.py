@@ -76,6 +76,14 @@ def test_a_feed_entry_says_why_in_the_documents_language(web: httpx.Client) -> N
     assert "Приостановление деятельности организации (до шести" in feed.entries[0].summary
 
 
+def test_the_api_gives_each_flag_its_reason_in_the_documents_language(web: httpx.Client) -> None:
+    reason = "Приостановление деятельности организации (до шести"
+    [row] = web.get("/api/v1/flags", params={"theme": "liquidation"}).json()
+    assert row["language"] == "rus" and row["reason"].startswith(reason)
+    changes = web.get("/api/v1/changes", params={"document": DRAFT}).json()["changes"]
+    assert [f["reason"][: len(reason)] for c in changes for f in c["flags"]] == [reason]
+
+
 def test_flags_filter_by_theme_severity_and_law(web: httpx.Client) -> None:
     every = web.get("/flags")
     assert "suspension" in every.text

@@ -28,7 +28,17 @@ rules_app = typer.Typer(help="Keyword rule packs: list, test and explain rules."
 app.add_typer(rules_app, name="rules")
 
 
-def _rule_dict(rule: Rule) -> dict[str, Any]:
+def _language_option(what: str) -> Any:
+    return typer.Option("rus", "--lang", help=f"Language of {what}: {', '.join(LANGUAGES)}.")
+
+
+def _checked(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise InputError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+def _rule_dict(rule: Rule, lang: str) -> dict[str, Any]:
     return {
         "id": rule.id,
         "pack": rule.pack,
@@ -37,7 +47,7 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
         "severity": rule.severity,
         "side": rule.side,
         "effect": rule.effect,
-        "description": rule.description.eng,
+        "description": rule.description.text(lang),
         "languages": list(rule.languages),
         "documents": list(rule.documents),
         "tags": list(rule.tags),
@@ -47,14 +57,15 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
 
 
 @rules_app.command("list")
-def list_rules(fmt: str = format_option()) -> None:
+def list_rules(fmt: str = format_option(), lang: str = _language_option("the rules' reasons")) -> None:
     """List the rules of the configured packs."""
     from tracker.rules import load_rules
 
     as_json = wants_json(fmt)
+    _checked(lang)
     rules = load_rules(settings().rules.packs).rules
     if as_json:
-        print_json([_rule_dict(rule) for rule in rules])
+        print_json([_rule_dict(rule, lang) for rule in rules])
         return
     from tracker.render.listing import Column, Listing
 
@@ -68,7 +79,8 @@ def list_rules(fmt: str = format_option()) -> None:
         Column("description", "text"),
     )
     for r in rules:
-        listing.add(r.id, r.theme, r.severity, r.side, r.effect, ",".join(r.languages), r.description.eng)
+        reason = r.description.text(lang)
+        listing.add(r.id, r.theme, r.severity, r.side, r.effect, ",".join(r.languages), reason)
     console.print(listing)
 
 
@@ -100,15 +112,12 @@ def test_rules(
 def explain_rule(
     rule_id: str = typer.Argument(..., metavar="RULE"),
     text: str = typer.Argument(...),
-    lang: str = typer.Option(
-        "rus", "--lang", help=f"Language of the text and of the rule's reason: {', '.join(LANGUAGES)}."
-    ),
+    lang: str = _language_option("the text and of the rule's reason"),
 ) -> None:
     """Show which of a rule's patterns match a text, and where."""
     from tracker.rules import load_rules
 
-    if lang not in LANGUAGES:
-        raise InputError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    _checked(lang)
     ruleset = load_rules(settings().rules.packs)
     rule = ruleset.rule(rule_id)
     hits = ruleset.explain(rule_id, text, lang)

@@ -6,6 +6,7 @@ before (changes, newest first), returned as `next_cursor`. Reads need no login.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -17,8 +18,9 @@ from storage import browse, editions, events, watchlist
 from storage.db import Database
 from tracker.config import Settings
 from tracker.errors import NotFound, ZanWatchError
-from tracker.model import Watch
+from tracker.model import Description, Watch
 from tracker.render.json import change_to_dict
+from tracker.rules import descriptions
 from tracker.web import links
 from tracker.web.app import _error, session, settings_of
 from tracker.web.pages import filtered_flags
@@ -57,6 +59,9 @@ class FlagOut(BaseModel):
     eid: str
     snippet: str
     direction: str = "neutral"
+    reason: str = ""
+    """The rule's line on why an expert should look, in the flagged text's language (English where the
+    rule pack gives none)."""
 
 
 class ChangeOut(BaseModel):
@@ -214,9 +219,11 @@ def create_api(settings: Settings, db: Database) -> FastAPI:
         cfg: Settings = Depends(settings_of),
     ) -> Any:
         """Flags newest first, filtered like the web page."""
-        return filtered_flags(
+        rows = filtered_flags(
             s, cfg, theme=theme, severity=severity, direction=direction, law=document, since=since
         )
+        reasons = descriptions(tuple(cfg.rules.packs))
+        return [{**row, "reason": _reason(reasons, row["rule_id"], row["language"])} for row in rows]
 
     @api.get("/acts", response_model=list[ActOut], tags=["acts"])
     def acts(
@@ -266,6 +273,9 @@ def _document(w: Watch, cfg: Settings) -> DocumentOut:
 def _change(c: browse.StoredChange, cfg: Settings) -> ChangeOut:
     body = change_to_dict(c.change)
     body["ops"] = [tuple(op) for op in body["ops"]]
+    reasons = descriptions(tuple(cfg.rules.packs))
+    for flag in body["flags"]:
+        flag["reason"] = _reason(reasons, flag["rule_id"], c.language)
     return ChangeOut(
         id=c.id,
         document_key=c.document_key,
@@ -275,6 +285,10 @@ def _change(c: browse.StoredChange, cfg: Settings) -> ChangeOut:
         url=links.stored_change(cfg.web.public_url, c),
         **body,
     )
+
+
+def _reason(reasons: Mapping[str, Description], rule_id: str, language: str) -> str:
+    return reasons.get(rule_id, Description()).text(language)
 
 
 def _act(a: browse.Act, cfg: Settings) -> ActOut:
