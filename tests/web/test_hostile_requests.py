@@ -1,6 +1,7 @@
-"""Requests a reader (or a scanner) may send that no link makes: unknown keys, broken ids, numbers SQLite
-cannot hold, days UTC cannot count, control characters, methods other than GET. Each answers a 4xx whose
-plain-text body says in one line what was wrong, never a 500 or a traceback, and none writes anything."""
+"""Requests a reader (or a scanner) may send that no link makes: unknown keys, broken ids, numbers the
+database cannot compare, days UTC cannot count, control characters and NULs, methods other than GET. Each
+answers a 4xx whose plain-text body says in one line what was wrong, never a 500 or a traceback, and none
+writes anything."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tracker.web.app import create_app
 KEY = "adilet:Z950002592_"
 HUGE = str(10**30)
 BEYOND_SQLITE = str(2**63)
+BEYOND_INTEGER = str(2**31)
 FAR_EAST_YEAR_ONE = "0001-01-01T00:00:00%2B05:00"
 
 CASES = [
@@ -27,14 +29,16 @@ CASES = [
     ("GET", "/documents/adilet:..%2F..%2Fetc", 404),
     ("GET", "/documents/" + "a" * 2000, 404),
     ("GET", "/documents/закон/in-force", 404),
-    ("GET", "/documents/%00", 404),
+    ("GET", "/documents/%00", 400),  # PostgreSQL refuses a NUL in a query
     ("GET", "/documents/%C3%28", 404),
     ("GET", "/documents/a%0D%0Ab", 404),
     ("GET", f"/documents/{KEY}/articles/%0Aevil", 404),
     ("GET", "/acts/%0Aevil", 404),
     ("GET", "/api/v1/documents/nonsense", 404),
     ("GET", "/api/v1/documents/nonsense/editions", 404),
-    ("GET", "/api/v1/acts/%00", 404),
+    ("GET", "/api/v1/acts/%00", 400),
+    ("GET", "/api/v1/flags?document=%00", 400),
+    ("GET", f"/changes/{KEY}/rus/2026-07-01T09:30:00Z/-/art%00", 400),
     ("GET", "/feeds/documents/nonsense.atom", 404),
     ("GET", "/feeds/acts/a%0D%0Ab.atom", 404),
     ("GET", "/feeds/themes/nonsense.atom", 404),
@@ -45,6 +49,7 @@ CASES = [
     ("GET", f"/documents/{KEY}/editions/-1", 404),
     ("GET", f"/documents/{KEY}/editions/{HUGE}", 422),
     ("GET", f"/api/v1/changes/{BEYOND_SQLITE}", 422),
+    ("GET", f"/api/v1/changes/{BEYOND_INTEGER}", 422),  # ids are 32-bit on PostgreSQL
     ("GET", f"/api/v1/changes?before=-{BEYOND_SQLITE}1", 422),
     ("GET", f"/api/v1/events?after={HUGE}", 422),
     ("GET", "/api/v1/events?after=-1", 422),

@@ -22,7 +22,7 @@ from tracker.model import Description, Watch
 from tracker.render.json import change_to_dict
 from tracker.rules import descriptions
 from tracker.web import links
-from tracker.web.app import SqlInt, answer_errors_in_one_line, session, settings_of
+from tracker.web.app import SqlInt, answer_errors_in_one_line, refuse_nul, session, settings_of
 from tracker.web.pages import filtered_flags
 
 MAX_LIMIT = 500
@@ -148,6 +148,7 @@ def create_api(settings: Settings, db: Database) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        dependencies=[Depends(refuse_nul)],
     )
     api.state.settings = settings
     api.state.db = db

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import Annotated
 
 from annotated_types import Interval
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 from sqlmodel import Session
@@ -21,15 +21,22 @@ from tracker.config import Settings
 from tracker.errors import InputError, NotFound, ZanWatchError
 from tracker.model import Change, Description
 
-SqlInt = Annotated[int, Interval(ge=-(2**63), le=2**63 - 1)]
-"""A number a query compares with ids or sequence numbers: SQLite cannot even bind an integer beyond 64
-bits, so a bigger one is the reader's mistake (422), not a server error."""
+SqlInt = Annotated[int, Interval(ge=-(2**31), le=2**31 - 1)]
+"""A number a query compares with ids or sequence numbers, which are 32-bit INTEGER columns: PostgreSQL
+refuses a bigger number in the comparison and SQLite cannot bind one beyond 64 bits, so it is the reader's
+mistake (422), not a server error."""
 
 
 def create_app(settings: Settings, db: Database) -> FastAPI:
     from tracker.web import api, feeds, pages
 
-    app = FastAPI(title="Zan Watch", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="Zan Watch",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(refuse_nul)],
+    )
     app.state.settings = settings
     app.state.db = db
     app.include_router(pages.router)
@@ -45,6 +52,14 @@ def answer_errors_in_one_line(app: FastAPI) -> None:
     app.add_exception_handler(ZanWatchError, _error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
+
+
+def refuse_nul(request: Request) -> None:
+    """A dependency of every route: no key, eId or filter holds a NUL, and PostgreSQL refuses one in a
+    query's text, so an address with `%00` is the reader's mistake (400) on either database."""
+    sent = [request.url.path, *(part for item in request.query_params.multi_items() for part in item)]
+    if any("\x00" in part for part in sent):
+        raise InputError("the address has a NUL character (%00), which no key, eId or filter has")
 
 
 def session(request: Request) -> Iterator[Session]:
