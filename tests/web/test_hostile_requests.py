@@ -117,3 +117,15 @@ def test_hostile_requests_write_nothing(web: TestClient, demo_db: str) -> None:
 def _dump(url: str) -> str:
     with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db:
         return "\n".join(db.iterdump())
+
+
+def test_the_api_documents_its_errors_as_the_plain_line_it_sends(web: TestClient) -> None:
+    paths = web.get("/api/v1/openapi.json").json()["paths"]
+    promised = {
+        (path, status, media)
+        for path, operations in paths.items()
+        for status, response in operations["get"]["responses"].items()
+        for media in response.get("content", {})
+        if not status.startswith("2")
+    }
+    assert promised == {(path, "4XX", "text/plain") for path in paths}

@@ -26,6 +26,12 @@ from tracker.web.app import SqlInt, answer_errors_in_one_line, refuse_nul, sessi
 from tracker.web.pages import filtered_flags
 
 MAX_LIMIT = 500
+ERROR = {
+    "description": "The request's mistake (unknown key, bad parameter), said in one line of plain text.",
+    "content": {"text/plain": {"schema": {"type": "string"}}},
+}
+"""What the OpenAPI document promises for a 4xx (`app.answer_errors_in_one_line`), in place of FastAPI's
+JSON validation error."""
 
 
 class DocumentOut(BaseModel):
@@ -149,6 +155,7 @@ def create_api(settings: Settings, db: Database) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
         dependencies=[Depends(refuse_nul)],
+        responses={"4XX": ERROR},
     )
     api.state.settings = settings
     api.state.db = db
