@@ -356,9 +356,11 @@ class Checker:
         doc = structure.build(fetched.page)
         with self.db.transaction() as session:
             previous = self.recorder.previous(session, key, language)
-        shrunk = previous.doc and (shrink_reason(previous.doc, doc) or foreign_reason(previous.doc, doc))
-        if shrunk:
-            return self._failed(key, language, "suspect", shrunk, fetched)
+        refused = "the page has no text" if not doc.provisions else None
+        if previous.doc:
+            refused = refused or shrink_reason(previous.doc, doc) or foreign_reason(previous.doc, doc)
+        if refused:  # a first edition of nothing would make the next good page «every article added»
+            return self._failed(key, language, "suspect", refused, fetched)
         outcome = self.recorder.plan(
             previous,
             key,

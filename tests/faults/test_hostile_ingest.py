@@ -209,3 +209,36 @@ def test_nul_bytes_in_a_served_page_are_no_change(
     server.route(PATH, REAL.replace("исключительно", "исклю\0чительно"))
     assert checker.check(KEY, "rus").outcome == "unchanged"
     assert counts(db) == before
+
+
+def _emptied(page: str) -> str:
+    """The page with its article emptied, an anchor left after it (so every gate passes)."""
+    start = page.index(">", page.index("<article")) + 1
+    return page[:start] + '</article><a name="z1"></a>' + page[page.index("</article>") + 10 :]
+
+
+def _nested(page: str) -> str:
+    """300 nested elements before the first article: libxml2 stops reading at 256 and drops the rest."""
+    start = page.index(">", page.index("<article")) + 1
+    return page[:start] + "<div>" * 300 + "</div>" * 300 + page[start:]
+
+
+FIRST_LOOK = {"an emptied article": _emptied, "elements nested 300 deep": _nested}
+
+
+@pytest.mark.parametrize("spoil", FIRST_LOOK.values(), ids=FIRST_LOOK.keys())
+def test_a_first_check_never_records_a_text_the_page_did_not_give(
+    checker: Checker, server: ReplayServer, db: Database, spoil: Callable[[str], str]
+) -> None:
+    """With no edition to compare with, an empty or cut-short first edition would make the next good
+    page «every article added», flagged and delivered."""
+    key, path = "adilet:Z950002529_", "/rus/docs/Z950002529_"
+    with db.transaction() as session:
+        watchlist.add(session, Watch(key, "Parliament law", ("rus",), ()))
+    events = event_types(db)
+    server.route(path, spoil(OTHER))
+    assert checker.check(key, "rus").outcome == "suspect"
+    server.route(path, OTHER)
+    good = checker.check(key, "rus")
+    assert (good.outcome, good.seq, good.changes) == ("new_edition", 1, 0)
+    assert event_types(db) == [*events, "edition.created"]
