@@ -83,7 +83,7 @@ CASES = [
     ("DELETE", "/api/v1/changes", 405),
     ("PUT", f"/api/v1/documents/{KEY}", 405),
     ("OPTIONS", "/", 405),
-    ("HEAD", "/feeds/changes.atom", 405),
+    ("HEAD", "/documents/adilet:Z0000000000", 404),
 ]
 
 
@@ -105,6 +105,14 @@ def test_a_hostile_request_is_a_4xx_in_one_plain_line(
         if method != "HEAD":
             line = answer.text
             assert line and "\n" not in line and "\r" not in line and "\x00" not in line, line[:300]
+
+
+@pytest.mark.parametrize("path", ["/", f"/documents/{KEY}", "/feeds/changes.atom", "/api/v1/documents"])
+def test_head_answers_as_get_without_the_body(web: TestClient, path: str) -> None:
+    got, head = web.get(path), web.head(path)
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == str(len(got.content))
 
 
 def test_hostile_requests_write_nothing(web: TestClient, demo_db: str) -> None:

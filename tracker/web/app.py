@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storage.db import Database
 from tracker.config import Settings
@@ -43,7 +44,29 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
     app.include_router(feeds.router)
     app.mount("/api/v1", api.create_api(settings, db))
     answer_errors_in_one_line(app)
+    app.add_middleware(HeadAsGet)
     return app
+
+
+class HeadAsGet:
+    """HEAD is GET without the body (RFC 9110 §9.3.2): feed readers and link checkers ask it, and every
+    route here is a GET. The GET's status and headers (Content-Length included) go out, its body does not."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] != "http.response.body":
+                await send(message)
+            elif not message.get("more_body", False):
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 def answer_errors_in_one_line(app: FastAPI) -> None:
