@@ -632,9 +632,12 @@ class AdiletSource:
         reason = suspect_reason(reply.body, previous_size, ident=ident)
         if reason is None:
             try:
-                return _fetched(reply, None, parse_page(reply.body, language))
+                page = parse_page(reply.body, language)
             except ParseError as exc:
                 return _fetched(reply, f"unparseable page ({exc})", None)
+            if not page.blocks:  # a past edition of nothing would read as «every article added» after it
+                return _fetched(reply, "the page has no text", None)
+            return _fetched(reply, None, page)
         if on is None and reason in self.FALLBACK_REASONS:
             fallback = self._from_api(ident, language)
             if isinstance(fallback, Fetched):

@@ -356,10 +356,8 @@ class Checker:
         doc = structure.build(fetched.page)
         with self.db.transaction() as session:
             previous = self.recorder.previous(session, key, language)
-        refused = "the page has no text" if not doc.provisions else None
-        if previous.doc:
-            refused = refused or shrink_reason(previous.doc, doc) or foreign_reason(previous.doc, doc)
-        if refused:  # a first edition of nothing would make the next good page «every article added»
+        refused = previous.doc and (shrink_reason(previous.doc, doc) or foreign_reason(previous.doc, doc))
+        if refused:
             return self._failed(key, language, "suspect", refused, fetched)
         outcome = self.recorder.plan(
             previous,
