@@ -58,6 +58,10 @@ CAPTCHA_MARKERS = (
 _GATE_WORDS = (*CAPTCHA_MARKERS, "<article", "<!--seo_body-->", "</article>", "<h1", 'class="status status_')
 """What the gate looks for in the lower-cased page."""
 _GATE_SLICE = 1 << 20
+_SHARED_AS = re.compile(rb"%2[Ff]docs%2[Ff]([A-Z][A-Z0-9]{9,10}_?)(?![A-Za-z0-9_])")
+"""The document a page's share links name, URL-encoded
+(`url=https%3A%2F%2Fadilet.zan.kz%2Frus%2Fdocs%2FZ950002592_`): the page's own id. The body's links to other
+acts are plain `/docs/…` hrefs."""
 ARTICLE_MARKERS = re.compile(r"Статья\s+\d|\d+-бап|Article\s+\d|(?:name|id)=\"z\d+\"")
 RED = {"#ff0000", "red", "#f00"}
 BLOCK_TAGS = frozenset(
@@ -120,7 +124,15 @@ def _html(body: bytes | str) -> Any:
         raise ParseError(f"not an HTML page ({exc})") from None
     if root is None:
         raise ParseError("not an HTML page (Document is empty)")
+    if _cut_short(parser.error_log):
+        raise ParseError("the page nests elements more than 256 deep; libxml2 stops reading there")
     return root
+
+
+def _cut_short(log: Any) -> bool:
+    """Whether libxml2 stopped reading at one of its limits (elements nested 256 deep): what follows is
+    silently missing, so a page read that way would lose articles that are there."""
+    return any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for error in log)
 
 
 _FEED_BYTES = 1 << 20
@@ -151,8 +163,8 @@ def _streamed(body: bytes) -> tuple[Any, list[Block]] | None:
         root = parser.close()
     except (etree.LxmlError, ValueError):
         return None
-    if root is None or article is None or not _inside(article, root):
-        return None  # no page, or no article in it (one after `</html>` is not the page's)
+    if root is None or article is None or not _inside(article, root) or _cut_short(parser.feed_error_log):
+        return None  # no page, no article in it (one after `</html>` is not the page's), or cut short
     walker.consume(article, parsed=True)
     walker.close()
     return root, walker.blocks
@@ -203,8 +215,9 @@ def _lowered_words(text: str, words: tuple[str, ...]) -> set[str]:
     return found
 
 
-def suspect_reason(body: bytes, previous_size: int | None = None) -> str | None:
-    """Why this 200 answer must not become an edition, or None when it looks like a real document page."""
+def suspect_reason(body: bytes, previous_size: int | None = None, *, ident: str | None = None) -> str | None:
+    """Why this 200 answer must not become an edition, or None when it looks like a real document page
+    (of document `ident`, when given and the page names the document it is)."""
     if not body or body.isspace():
         return "empty body"
     text = decode_body(body)
@@ -222,6 +235,9 @@ def suspect_reason(body: bytes, previous_size: int | None = None) -> str | None:
         return "no title or status badge"
     if not ARTICLE_MARKERS.search(text):
         return "no article markers or z-anchors"
+    shared = {found.decode("ascii") for found in _SHARED_AS.findall(body)}
+    if ident is not None and shared and ident not in shared:
+        return f"the page of another document ({', '.join(sorted(shared))}, not {ident})"
     if previous_size and len(body) < previous_size / 2:
         return f"body collapsed to {len(body) * 100 // previous_size}% of the last good size"
     return None
@@ -380,7 +396,10 @@ def document_status(code: str, label: str) -> DocumentStatus:
 
 
 def parse_page(body: bytes | str, language: str) -> ParsedPage:
-    """A classic document page → title, status (and the badge's words), requisites and body blocks."""
+    """A classic document page → title, status (and the badge's words), requisites and body blocks. A NUL
+    byte is dropped (libxml2 would make it a U+FFFD inside a word: a change that is not one)."""
+    if isinstance(body, bytes) and b"\0" in body:
+        body = body.replace(b"\0", b"")
     streamed = _streamed(body) if isinstance(body, bytes) else None
     doc, blocks = streamed if streamed is not None else (_html(body), None)
     slogan = _first_of_class(doc, "slogan")
@@ -421,7 +440,7 @@ def parse_api(payload: bytes | dict[str, Any], language: str) -> ParsedPage:
     if not isinstance(payload, dict):
         try:
             payload = json.loads(decode_body(payload))
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: arrays nested thousands deep
             raise ParseError(f"adilet API answer is not JSON ({exc})") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("text_content"), str):
         raise ParseError("adilet API answer has no text_content")
@@ -492,6 +511,17 @@ def parse_history(body: bytes | str, language: str) -> list[HistoryEntry]:
     return sorted(entries, key=lambda e: e.edition)
 
 
+def _day(match: re.Match[str] | None) -> date | None:
+    """The day a dd.mm.yyyy match names; None for no match or a day no calendar has (31.02.2026)."""
+    if match is None:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
 def _history_row(cells: list[Any], roles: dict[str, int]) -> HistoryEntry | None:
     texts = [squash(_text(cell)) for cell in cells]
     links = [a.get("href") or "" for cell in cells for a in cell.iter("a")]
@@ -503,11 +533,8 @@ def _history_row(cells: list[Any], roles: dict[str, int]) -> HistoryEntry | None
         return texts[i] if i is not None and i < len(texts) else ""
 
     found = DATE.search(cell("date")) or next((m for t in texts if (m := DATE.search(t))), None)
-    if found:
-        day, month, year = (int(g) for g in found.groups())
-    elif dated:
-        day, month, year = (int(g) for g in dated.groups())
-    else:
+    edition = _day(found) or _day(dated)
+    if edition is None:
         return None
     act = cell("title") or cell("form")
     if not roles:  # no headers: the act is the first cell that is not the date
@@ -520,7 +547,7 @@ def _history_row(cells: list[Any], roles: dict[str, int]) -> HistoryEntry | None
     act_dates = dates_in(requisites)
     status = cell("status") if roles else (texts[-1] if len(texts) > 2 else "")
     return HistoryEntry(
-        edition=date(year, month, day),
+        edition=edition,
         act=act,
         act_id=act_ids[0] if act_ids else None,
         status=status,
@@ -602,12 +629,15 @@ class AdiletSource:
         reply = self.fetcher.get(url, etag=etag, last_modified=last_modified)
         if reply.not_modified:
             return _fetched(reply, None, None)
-        reason = suspect_reason(reply.body, previous_size)
+        reason = suspect_reason(reply.body, previous_size, ident=ident)
         if reason is None:
             try:
-                return _fetched(reply, None, parse_page(reply.body, language))
+                page = parse_page(reply.body, language)
             except ParseError as exc:
                 return _fetched(reply, f"unparseable page ({exc})", None)
+            if not page.blocks:  # a past edition of nothing would read as «every article added» after it
+                return _fetched(reply, "the page has no text", None)
+            return _fetched(reply, None, page)
         if on is None and reason in self.FALLBACK_REASONS:
             fallback = self._from_api(ident, language)
             if isinstance(fallback, Fetched):

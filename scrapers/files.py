@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import zipfile
 from pathlib import Path
@@ -10,6 +11,7 @@ import docx
 import lxml.html
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
+from lxml import etree
 
 from scrapers.adilet import body_blocks, decode_body, parse_page, suspect_reason
 from tracker.errors import InputError, ParseError
@@ -22,6 +24,42 @@ MAX_RATIO = 200
 """Text XML compresses about 10:1; a part packed far tighter than this is a bomb."""
 MAX_BAD_BYTES = 16
 """UTF-8 text with at most this many stray bytes keeps its UTF-8 reading (they become U+FFFD)."""
+SIGNATURES = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"%PDF", "a PDF"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"PK\x03\x04", "a zip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Word or Excel file (.doc, .xls)"),
+)
+"""The first bytes of files that are often mistaken for (or misnamed as) a page or a text."""
+CONTROL_BYTES = bytes(b for b in range(32) if chr(b) not in "\t\n\v\f\r")
+MAX_CONTROL_SHARE = 0.05
+"""Text has next to no control bytes; compressed or binary data has about one in ten."""
+BINARY_SAMPLE = 1 << 20
+ADILET_TITLE = 'ИПС "Әділет"'.encode()
+"""adilet's page title: a saved page cut before its `<article>` still has it."""
+
+
+def _as_utf8(body: bytes) -> bytes:
+    """Text saved as UTF-16 with its byte-order mark (Windows' «Unicode») as UTF-8, which every reader here
+    expects; any other bytes as they are."""
+    if not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return body
+    return body.decode("utf-16", errors="replace").encode("utf-8")
+
+
+def _not_text(body: bytes) -> str | None:
+    """What a file is when it is not text (an image, an archive, binary data), else None."""
+    kind = next((kind for magic, kind in SIGNATURES if body.startswith(magic)), None)
+    if kind:
+        return kind
+    sample = body[:BINARY_SAMPLE]
+    control = len(sample) - len(sample.translate(None, CONTROL_BYTES))
+    if control > MAX_CONTROL_SHARE * len(sample):
+        share = control * 100 // len(sample)
+        return f"binary data ({share}% control bytes; UTF-16 without its byte-order mark?)"
+    return None
 
 
 def _html(body: bytes, language: str) -> ParsedPage:
@@ -56,7 +94,7 @@ def _docx(path: Path, body: bytes) -> tuple[str, list[Block]]:
     try:
         _refuse_bomb(path, zipfile.ZipFile(io.BytesIO(body)).infolist())
         document = docx.Document(io.BytesIO(body))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         raise InputError(f"{path}: not a valid DOCX file ({exc})") from None
     blocks = []
     for paragraph in document.element.body.iter(qn("w:p")):
@@ -77,19 +115,28 @@ def _refuse_bomb(path: Path, parts: list[zipfile.ZipInfo]) -> None:
         )
 
 
-def _suspect(body: bytes) -> str | None:
-    """A saved adilet page meets every check a fetched one does; other HTML the CAPTCHA and shell ones."""
-    reason = suspect_reason(body)
-    return reason if b"<article" in body or reason in _ANY_HTML else None
+def _suspect(body: bytes, ident: str | None) -> str | None:
+    """A saved adilet page (of document `ident`, if given) meets every check a fetched one does, even when
+    cut before its `<article>`; other HTML the CAPTCHA and shell ones."""
+    reason = suspect_reason(body, ident=ident)
+    return reason if b"<article" in body or ADILET_TITLE in body or reason in _ANY_HTML else None
 
 
 _ANY_HTML = ("CAPTCHA page", "JavaScript shell without the text")
 
 
-def read_file(path: str | Path, language: str, *, accept_suspect: bool = False) -> ParsedPage:
-    """Read a local .html/.htm, .txt or .docx; anything else, or an unreadable file, is an InputError.
-    A saved page that a fetch would refuse (a CAPTCHA, a JavaScript shell) is a ParseError here too,
-    unless `accept_suspect` (`import --force`)."""
+def read_file(
+    path: str | Path, language: str, *, accept_suspect: bool = False, ident: str | None = None
+) -> ParsedPage:
+    """Read a local .html/.htm, .txt or .docx; anything else, an unreadable file or one that is not text
+    (an image, an archive) is an InputError. A saved page that a fetch would refuse (a CAPTCHA, a
+    JavaScript shell, a cut page, the page of another adilet document than `ident`) is a ParseError here
+    too, unless `accept_suspect` (`import --force`)."""
+    return parse_body(read_checked(path, accept_suspect=accept_suspect, ident=ident), Path(path), language)
+
+
+def read_checked(path: str | Path, *, accept_suspect: bool = False, ident: str | None = None) -> bytes:
+    """The bytes of a file `read_file` would read, refused as it refuses them: what an import keeps."""
     path = Path(path)
     if path.suffix.lower() not in SUPPORTED:
         raise InputError(
@@ -101,15 +148,25 @@ def read_file(path: str | Path, language: str, *, accept_suspect: bool = False) 
         body = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    reason = _suspect(body) if path.suffix.lower() in (".html", ".htm") else None
+    if not body:
+        raise InputError(f"{path}: the file is empty")
+    if path.suffix.lower() == ".docx":
+        return body
+    text = _as_utf8(body)
+    kind = _not_text(text)
+    if kind:
+        raise InputError(f"{path}: not {path.suffix.lower()} text but {kind}; is it the right file?")
+    reason = _suspect(text, ident) if path.suffix.lower() in (".html", ".htm") else None
     if reason and not accept_suspect:
         raise ParseError(f"{path}: suspect page ({reason}); not used")
-    return parse_body(body, path, language)
+    return body
 
 
 def parse_body(body: bytes, path: Path, language: str) -> ParsedPage:
     """The bytes of a file named `path` (its suffix picks the format): also how stored imports are re-read."""
     suffix = path.suffix.lower()
+    if suffix != ".docx":
+        body = _as_utf8(body).replace(b"\0", b"")  # a stray NUL is no character of the text
     if suffix == ".docx":
         title, blocks = _docx(path, body)
         return ParsedPage(

@@ -14,6 +14,7 @@ unchanged: deciding that a 200 page is really a CAPTCHA or a JavaScript shell is
 from __future__ import annotations
 
 import io
+import ipaddress
 import random
 import ssl
 import threading
@@ -201,6 +202,22 @@ def _bounded_transport(verify: ssl.SSLContext | bool, bounds: _Bounds) -> httpx.
     return transport
 
 
+def _same_site(origin: httpx.URL, target: httpx.URL) -> bool:
+    """Whether a redirect stays on the site asked: the same host, or a sibling under the same domain
+    (adilet.zan.kz → old.adilet.zan.kz), never from https to http. Another site's answer is not the
+    document, and a third party is not ours to ask."""
+    if origin.scheme == "https" and target.scheme != "https":
+        return False
+    if origin.host == target.host:
+        return True
+    try:
+        ipaddress.ip_address(origin.host)
+    except ValueError:
+        origin_domain, target_domain = origin.host.split(".")[-2:], target.host.split(".")[-2:]
+        return len(origin_domain) == 2 and origin_domain == target_domain
+    return False  # an address has no siblings
+
+
 def _retryable_status(status: int) -> bool:
     return status == 429 or 500 <= status <= 599
 
@@ -269,8 +286,10 @@ class Fetcher:
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             headers={"User-Agent": politeness.user_agent, "Accept-Encoding": ", ".join(_WBITS)},
-            event_hooks={"request": [self._wait_for_slot]},
+            event_hooks={"request": [self._stay_on_site, self._wait_for_slot]},
         )
+        self._asked = threading.local()
+        """The URL `get` was called with, in this thread: where redirects may lead."""
 
     def cancel(self) -> None:
         """Stop every fetch in flight and refuse new ones (FetchCancelled): the process is stopping."""
@@ -296,6 +315,7 @@ class Fetcher:
         except httpx.InvalidURL as exc:
             raise HttpFetchError(f"GET {url}: not a valid URL ({exc})", url=url) from None
         self._check_circuit(url, host)
+        self._asked.url = httpx.URL(url)
         request_headers = dict(headers or {})
         if etag:
             request_headers["If-None-Match"] = etag
@@ -421,6 +441,15 @@ class Fetcher:
         """Exponential backoff with full jitter, so many clients do not retry in lock-step."""
         p = self._politeness
         return self._rng() * min(p.backoff_max_s, p.backoff_base_s * 2**attempt)
+
+    def _stay_on_site(self, request: httpx.Request) -> None:
+        """Refuse a redirect off the site before it is followed (not retried: the site sends us there)."""
+        asked: httpx.URL | None = getattr(self._asked, "url", None)
+        if asked is not None and not _same_site(asked, request.url):
+            raise HttpFetchError(
+                f"GET {asked}: redirected off the site to {request.url.copy_with(query=None)}; not followed",
+                url=str(asked),
+            )
 
     def _wait_for_slot(self, request: httpx.Request) -> None:
         """Reserve the host's next free slot, then sleep until it; runs for every request httpx sends,

@@ -103,7 +103,7 @@ class MazhilisSource:
         body = self._fetcher.get(url).body
         try:
             return json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # RecursionError: nested too deep
             raise ParseError(f"mazhilis: {url} did not answer with JSON; the API may have moved") from None
 
     def _detail_url(self, bill_id: str) -> str:

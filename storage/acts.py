@@ -60,21 +60,11 @@ def record(
         present.add(place)
         target = stored.get(place)
         if target is None:
-            when = in_force(a, row.published, row.info_note)
-            target = stored[place] = m.ActTarget(
-                act_id=row.id,
-                document_key=key,
-                language=language,
-                eid=mention.eid,
-                kind=mention.kind,
-                state="announced" if mention.pending else "in_force",
-                text=a.text,
-                in_force=a.in_force,
-                effective=when.effective,
-                effective_note=when.reason,
-                announced_on=seen_on if mention.pending else None,
-                in_force_on=None if mention.pending else seen_on,
+            target = stored[place] = _new_target(
+                row, key, language, mention, "announced" if mention.pending else "in_force"
             )
+            target.announced_on = seen_on if mention.pending else None
+            target.in_force_on = None if mention.pending else seen_on
             session.add(target)
             if mention.pending:
                 announced.append((row, target))
@@ -128,19 +118,8 @@ def backdate(
         assert row.id is not None
         target = stored.get((row.id, mention.eid))
         if target is None:
-            a = mention.amendment
-            when = in_force(a, row.published, row.info_note)
-            target = stored[(row.id, mention.eid)] = m.ActTarget(
-                act_id=row.id,
-                document_key=key,
-                language=language,
-                eid=mention.eid,
-                kind=mention.kind,
-                state="superseded" if mention.pending else "in_force",
-                text=a.text,
-                in_force=a.in_force,
-                effective=when.effective,
-                effective_note=when.reason,
+            target = stored[(row.id, mention.eid)] = _new_target(
+                row, key, language, mention, "superseded" if mention.pending else "in_force"
             )
         if mention.pending:
             target.announced_on = min(d for d in (target.announced_on, seen_on) if d)
@@ -148,6 +127,25 @@ def backdate(
             target.in_force_on = min(d for d in (target.in_force_on, seen_on) if d)
         session.add(target)
     session.flush()
+
+
+def _new_target(row: m.Act, key: str, language: str, mention: Mention, state: str) -> m.ActTarget:
+    """A first link between an act and a provision, with the day its change bites as far as it is known."""
+    assert row.id is not None
+    a = mention.amendment
+    when = in_force(a, row.published, row.info_note)
+    return m.ActTarget(
+        act_id=row.id,
+        document_key=key,
+        language=language,
+        eid=mention.eid,
+        kind=mention.kind,
+        state=state,
+        text=a.text,
+        in_force=a.in_force,
+        effective=when.effective,
+        effective_note=when.reason,
+    )
 
 
 def _lookup(

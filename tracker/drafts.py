@@ -29,7 +29,7 @@ from storage import events as outbox
 from storage.db import Database
 from tracker import stages, structure
 from tracker.config import Settings
-from tracker.errors import ParseError, ZanWatchError
+from tracker.errors import InputError, ParseError, ZanWatchError
 from tracker.keys import check_languages, parse_key
 from tracker.model import Sighting
 from tracker.normalize import normalize
@@ -321,15 +321,21 @@ def import_file(
     `legalacts:` keys), keeping the file as a snapshot, all in one transaction. The gates a fetched page
     passes apply: a suspect page, or a text that lost most of the last edition, is refused (nothing is
     written) unless `force`."""
-    parse_key(key)
+    source, ident = parse_key(key)
     check_languages((language,))
-    page = files.read_file(path, language, accept_suspect=force)
-    doc = structure.build(page)
+    body = files.read_checked(path, accept_suspect=force, ident=ident if source == "adilet" else None)
+    doc = structure.build(files.parse_body(body, path, language))
     if not doc.provisions:
         raise ParseError(f"{path}: no text found to record; is it the right file?")
     recorder = recorder or Recorder(settings)
     with db.transaction() as session:
         previous = recorder.previous(session, key, language)
+    latest = previous.latest.info if previous.latest else None
+    if edition_date and latest and latest.edition_date and edition_date < latest.edition_date:
+        raise InputError(
+            f"{path}: dated {edition_date:%d.%m.%Y}, before edition {latest.seq} of {key} "
+            f"({latest.edition_date:%d.%m.%Y}); an older text cannot follow a newer one"
+        )
     shrunk = shrink_reason(previous.doc, doc) if previous.doc else None
     if shrunk and not force:
         raise ParseError(f"{path}: {shrunk} (`import --force` records it anyway)")
@@ -342,7 +348,7 @@ def import_file(
         doc,
         origin="import",
         edition_date=edition_date,
-        page=editions.Page(path.resolve().as_uri(), path.read_bytes()),
+        page=editions.Page(path.resolve().as_uri(), body),
     )
     with db.transaction() as session:
         return recorder.write(session, outcome)

@@ -30,6 +30,7 @@ from tracker.config import Settings
 from tracker.diff import diff_documents
 from tracker.errors import FetchError, InputError, NotFound
 from tracker.model import ActRequisites, Amendment, Document, EditionInfo, ParsedPage
+from tracker.normalize import squash
 from tracker.notify import events
 from tracker.render.json import change_to_dict
 from tracker.rules.engine import RuleSet, load_rules
@@ -355,9 +356,9 @@ class Checker:
         doc = structure.build(fetched.page)
         with self.db.transaction() as session:
             previous = self.recorder.previous(session, key, language)
-        shrunk = shrink_reason(previous.doc, doc) if previous.doc else None
-        if shrunk is not None:
-            return self._failed(key, language, "suspect", shrunk, fetched)
+        refused = previous.doc and (shrink_reason(previous.doc, doc) or foreign_reason(previous.doc, doc))
+        if refused:
+            return self._failed(key, language, "suspect", refused, fetched)
         outcome = self.recorder.plan(
             previous,
             key,
@@ -528,4 +529,22 @@ def shrink_reason(before: Document, after: Document) -> str | None:
     new_len = sum(len(p.text) for p in after.provisions)
     if old_len >= 2000 and new_len < old_len * SHRINK_LIMIT:
         return f"parse kept {new_len} of {old_len} characters of text; not recorded as an edition"
+    return None
+
+
+def foreign_reason(before: Document, after: Document) -> str | None:
+    """Why a text looks like another document's rather than a new edition of this one, if it does: another
+    title and fewer than half of the last edition's articles left as they were (a law restated in full
+    keeps its title; a renamed one keeps most of its articles)."""
+    old_title, new_title = squash(before.title).casefold(), squash(after.title).casefold()
+    if not old_title or not new_title or old_title == new_title:
+        return None
+    old = before.articles()
+    kept = {p.text for p in after.articles()}
+    same = sum(p.text in kept for p in old)
+    if old and same < len(old) * SHRINK_LIMIT:
+        return (
+            f"titled «{after.title}» (was «{before.title}») with {same} of {len(old)} articles as they were: "
+            "another document's text, not recorded as an edition"
+        )
     return None

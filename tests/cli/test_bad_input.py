@@ -146,6 +146,7 @@ def test_check_fails_when_a_check_failed(cli, monkeypatch: pytest.MonkeyPatch, t
     cli("--config", str(config), "watch", "add", KEY)
     result = cli("--config", str(config), "check", KEY)
     assert result.code != 0 and "1 of 1 checks failed" in result.err
+    assert f"{KEY} (rus): GET http://127.0.0.1:9/" in result.err  # why, whole, though the table cuts it
 
 
 def test_diff_names_a_missing_article(cli, populated) -> None:

@@ -184,8 +184,12 @@ def check(
             listing.add(r.key, r.language, r.outcome, *counts, r.reason)
         console.print(listing)
     failed = [r for r in results if r.outcome in ("error", "suspect")]
-    if failed:  # cron and monitoring must notice
-        raise FetchError(f"{len(failed)} of {len(results)} checks failed; see the list above")
+    if failed:  # cron and monitoring must notice; the table cuts notes, so the first reason is given whole
+        first = failed[0]
+        raise FetchError(
+            f"{len(failed)} of {len(results)} checks failed; {first.key} ({first.language}): {first.reason}"
+            + ("" if len(failed) == 1 else " (`--format json` gives every reason)")
+        )
 
 
 @app.command()

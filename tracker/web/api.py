@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query
 from pydantic import BaseModel
@@ -17,15 +17,21 @@ from sqlmodel import Session
 from storage import browse, editions, events, watchlist
 from storage.db import Database
 from tracker.config import Settings
-from tracker.errors import NotFound, ZanWatchError
+from tracker.errors import NotFound
 from tracker.model import Description, Watch
 from tracker.render.json import change_to_dict
 from tracker.rules import descriptions
 from tracker.web import links
-from tracker.web.app import _error, session, settings_of
+from tracker.web.app import SqlInt, answer_errors_in_one_line, refuse_nul, session, settings_of
 from tracker.web.pages import filtered_flags
 
 MAX_LIMIT = 500
+ERROR = {
+    "description": "The request's mistake (unknown key, bad parameter), said in one line of plain text.",
+    "content": {"text/plain": {"schema": {"type": "string"}}},
+}
+"""What the OpenAPI document promises for a 4xx (`app.answer_errors_in_one_line`), in place of FastAPI's
+JSON validation error."""
 
 
 class DocumentOut(BaseModel):
@@ -143,15 +149,17 @@ def create_api(settings: Settings, db: Database) -> FastAPI:
         title="Zan Watch API",
         version="1",
         description="Watched laws, their editions, changes with redlines, flags, amending acts, drafts and "
-        "the event outbox. Reads need no token; subscriber endpoints need `Authorization: Bearer TOKEN` "
-        "from `zanwatch tokens create`.",
+        "the event outbox, read-only: no token needed. An error is a 4xx whose plain-text body says in one "
+        "line what was wrong.",
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        dependencies=[Depends(refuse_nul)],
+        responses={"4XX": ERROR},
     )
     api.state.settings = settings
     api.state.db = db
-    api.add_exception_handler(ZanWatchError, _error)
+    answer_errors_in_one_line(api)
 
     @api.get("/documents", response_model=list[DocumentOut], tags=["documents"])
     def documents(s: Session = Depends(session), cfg: Settings = Depends(settings_of)) -> Any:
@@ -189,7 +197,7 @@ def create_api(settings: Settings, db: Database) -> FastAPI:
     @api.get("/changes", response_model=ChangePage, tags=["changes"])
     def changes(
         document: str | None = None,
-        before: int | None = Query(None, description="A change id: return older changes only."),
+        before: SqlInt | None = Query(None, description="A change id: return older changes only."),
         limit: int = Query(50, ge=1, le=MAX_LIMIT),
         s: Session = Depends(session),
         cfg: Settings = Depends(settings_of),
@@ -202,7 +210,7 @@ def create_api(settings: Settings, db: Database) -> FastAPI:
         )
 
     @api.get("/changes/{change_id}", response_model=ChangeOut, tags=["changes"])
-    def change(change_id: int, s: Session = Depends(session), cfg: Settings = Depends(settings_of)) -> Any:
+    def change(change_id: SqlInt, s: Session = Depends(session), cfg: Settings = Depends(settings_of)) -> Any:
         found = browse.changes(s, change_id=change_id)
         if not found:
             raise NotFound(f"no change {change_id}")
@@ -246,7 +254,7 @@ def create_api(settings: Settings, db: Database) -> FastAPI:
 
     @api.get("/events", response_model=EventPage, tags=["events"])
     def event_list(
-        after: int = Query(0, ge=0, description="An event id: return newer events only."),
+        after: Annotated[SqlInt, Query(ge=0, description="An event id: return newer events only.")] = 0,
         limit: int = Query(100, ge=1, le=MAX_LIMIT),
         s: Session = Depends(session),
     ) -> Any:

@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from storage import browse, watchlist
 from tracker.config import Settings
-from tracker.errors import NotFound
+from tracker.errors import InputError, NotFound
 from tracker.i18n import eid_label
 from tracker.render.html import render_change
 from tracker.rules import THEMES, descriptions
@@ -53,6 +53,8 @@ def document(
 def tag(
     request: Request, tag: str, s: Session = Depends(session), cfg: Settings = Depends(settings_of)
 ) -> Any:
+    if not tag.isprintable():
+        raise InputError(f"tag {tag!r} has characters no tag has and no feed can carry")
     keys = [w.key for w in watchlist.all_watches(s) if tag in w.tags]
     found = browse.changes(s, noticed=True, document_keys=keys, limit=cfg.web.feed_entries)
     return _feed(cfg, f"tags/{tag}", f"Zan Watch: #{tag}", found, _titles(s))

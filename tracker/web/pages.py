@@ -7,7 +7,7 @@ the law's own language (`?lang=`) is chosen separately among the languages it is
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -30,7 +30,7 @@ from tracker.render.words import Words
 from tracker.rules import THEMES, check_themes, descriptions
 from tracker.timeline import today_in
 from tracker.web import links
-from tracker.web.app import described, session, settings_of
+from tracker.web.app import SqlInt, described, session, settings_of
 
 DOMAIN = "web"
 COOKIE = "ui"
@@ -149,7 +149,7 @@ def document(
 
 @router.get("/documents/{key}/editions/{seq}", response_class=HTMLResponse)
 def edition(
-    request: Request, key: str, seq: int, lang: str | None = None, s: Session = Depends(session)
+    request: Request, key: str, seq: SqlInt, lang: str | None = None, s: Session = Depends(session)
 ) -> Any:
     watch = _watch_or_draft(s, key)
     language = _language(watch, lang)
@@ -167,12 +167,7 @@ def change(
 ) -> Any:
     """A change's permanent page (`links.ChangeRef`): that change as it was first seen, or 404, never
     another one, whatever a re-parse or a backfill did to the rows since."""
-    try:
-        first_seen: datetime | None = datetime.fromisoformat(seen)
-    except ValueError:
-        first_seen = None
-    if first_seen is None or first_seen.tzinfo is None:
-        raise NotFound(f"no change: {seen!r} is not a UTC time such as 2026-07-01T09:30:00Z")
+    first_seen = _utc(seen)
     old_eid, new_eid = (None if eid == links.NO_PROVISION else eid for eid in (old, new))
     found = browse.changes(
         s, document_key=key, language=language, first_seen=first_seen, eids=(old_eid, new_eid)
@@ -183,8 +178,20 @@ def change(
     return _change_page(request, s, named[0])
 
 
+def _utc(seen: str) -> datetime:
+    """A permalink's first-seen time in UTC, as storage compares it; one with no zone, or none UTC can hold
+    (year 1 east of Greenwich), names no change."""
+    try:
+        moment = datetime.fromisoformat(seen)
+        if moment.tzinfo is not None:
+            return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        pass
+    raise NotFound(f"no change: {seen!r} is not a UTC time such as 2026-07-01T09:30:00Z")
+
+
 @router.get("/changes/{change_id}", response_class=HTMLResponse)
-def numbered_change(request: Request, change_id: int, s: Session = Depends(session)) -> Any:
+def numbered_change(request: Request, change_id: SqlInt, s: Session = Depends(session)) -> Any:
     """The links sent before permanent ones named a change by its row id. PostgreSQL never gives an id
     twice and a change row is never altered, so the row found under one is the change the link was sent
     for: it redirects to that change's permanent page. SQLite gives a deleted last row's id to the next row
@@ -307,12 +314,21 @@ def filtered_flags(
     check_themes([theme] if theme else ())
     rows = list_flags(
         s,
-        since=Clock(settings.schedule.timezone).start_of(since) if since else None,
+        since=_start(Clock(settings.schedule.timezone), since) if since else None,
         themes=[theme] if theme else (),
         min_severity=severity or None,
         document_key=law or None,
     )
     return [r for r in rows if not direction or r.get("direction", "neutral") == direction]
+
+
+def _start(clock: Clock, day: date) -> datetime:
+    """The instant `day` begins, in UTC as storage compares it: a day at the calendar's edge (year 1 east of
+    Greenwich) begins before UTC can count."""
+    try:
+        return clock.start_of(day).astimezone(UTC)
+    except OverflowError:
+        raise InputError(f"since: {day} is out of range") from None
 
 
 @router.get("/acts", response_class=HTMLResponse)
