@@ -124,7 +124,15 @@ def _html(body: bytes | str) -> Any:
         raise ParseError(f"not an HTML page ({exc})") from None
     if root is None:
         raise ParseError("not an HTML page (Document is empty)")
+    if _cut_short(parser.error_log):
+        raise ParseError("the page nests elements more than 256 deep; libxml2 stops reading there")
     return root
+
+
+def _cut_short(log: Any) -> bool:
+    """Whether libxml2 stopped reading at one of its limits (elements nested 256 deep): what follows is
+    silently missing, so a page read that way would lose articles that are there."""
+    return any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for error in log)
 
 
 _FEED_BYTES = 1 << 20
@@ -155,8 +163,8 @@ def _streamed(body: bytes) -> tuple[Any, list[Block]] | None:
         root = parser.close()
     except (etree.LxmlError, ValueError):
         return None
-    if root is None or article is None or not _inside(article, root):
-        return None  # no page, or no article in it (one after `</html>` is not the page's)
+    if root is None or article is None or not _inside(article, root) or _cut_short(parser.feed_error_log):
+        return None  # no page, no article in it (one after `</html>` is not the page's), or cut short
     walker.consume(article, parsed=True)
     walker.close()
     return root, walker.blocks
@@ -624,9 +632,12 @@ class AdiletSource:
         reason = suspect_reason(reply.body, previous_size, ident=ident)
         if reason is None:
             try:
-                return _fetched(reply, None, parse_page(reply.body, language))
+                page = parse_page(reply.body, language)
             except ParseError as exc:
                 return _fetched(reply, f"unparseable page ({exc})", None)
+            if not page.blocks:  # a past edition of nothing would read as «every article added» after it
+                return _fetched(reply, "the page has no text", None)
+            return _fetched(reply, None, page)
         if on is None and reason in self.FALLBACK_REASONS:
             fallback = self._from_api(ident, language)
             if isinstance(fallback, Fetched):

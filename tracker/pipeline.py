@@ -356,9 +356,9 @@ class Checker:
         doc = structure.build(fetched.page)
         with self.db.transaction() as session:
             previous = self.recorder.previous(session, key, language)
-        shrunk = previous.doc and (shrink_reason(previous.doc, doc) or foreign_reason(previous.doc, doc))
-        if shrunk:
-            return self._failed(key, language, "suspect", shrunk, fetched)
+        refused = previous.doc and (shrink_reason(previous.doc, doc) or foreign_reason(previous.doc, doc))
+        if refused:
+            return self._failed(key, language, "suspect", refused, fetched)
         outcome = self.recorder.plan(
             previous,
             key,

@@ -20,6 +20,7 @@ from scrapers.http import Fetcher
 from storage import watchlist
 from storage.db import Database
 from tracker import config
+from tracker.backfill import backfill
 from tracker.config import Politeness
 from tracker.model import Watch
 from tracker.pipeline import Checker
@@ -209,3 +210,62 @@ def test_nul_bytes_in_a_served_page_are_no_change(
     server.route(PATH, REAL.replace("исключительно", "исклю\0чительно"))
     assert checker.check(KEY, "rus").outcome == "unchanged"
     assert counts(db) == before
+
+
+def _emptied(page: str) -> str:
+    """The page with its article emptied, an anchor left after it (so every gate passes)."""
+    start = page.index(">", page.index("<article")) + 1
+    return page[:start] + '</article><a name="z1"></a>' + page[page.index("</article>") + 10 :]
+
+
+def _nested(page: str) -> str:
+    """300 nested elements before the first article: libxml2 stops reading at 256 and drops the rest."""
+    start = page.index(">", page.index("<article")) + 1
+    return page[:start] + "<div>" * 300 + "</div>" * 300 + page[start:]
+
+
+FIRST_LOOK = {"an emptied article": _emptied, "elements nested 300 deep": _nested}
+
+
+@pytest.mark.parametrize("spoil", FIRST_LOOK.values(), ids=FIRST_LOOK.keys())
+def test_a_first_check_never_records_a_text_the_page_did_not_give(
+    checker: Checker, server: ReplayServer, db: Database, spoil: Callable[[str], str]
+) -> None:
+    """With no edition to compare with, an empty or cut-short first edition would make the next good
+    page «every article added», flagged and delivered."""
+    key, path = "adilet:Z950002529_", "/rus/docs/Z950002529_"
+    with db.transaction() as session:
+        watchlist.add(session, Watch(key, "Parliament law", ("rus",), ()))
+    events = event_types(db)
+    server.route(path, spoil(OTHER))
+    assert checker.check(key, "rus").outcome == "suspect"
+    server.route(path, OTHER)
+    good = checker.check(key, "rus")
+    assert (good.outcome, good.seq, good.changes) == ("new_edition", 1, 0)
+    assert event_types(db) == [*events, "edition.created"]
+
+
+BAD_PAST = {
+    "an emptied article": lambda: _emptied(REAL),
+    "another law's page": lambda: OTHER,
+}
+
+
+@pytest.mark.parametrize("page", BAD_PAST.values(), ids=BAD_PAST.keys())
+def test_a_backfill_skips_a_dated_page_that_is_not_the_edition(
+    checker: Checker, server: ReplayServer, db: Database, page: Callable[[], str]
+) -> None:
+    """A past edition of nothing, or of another law, would be written with «every article changed» twice."""
+    history = (
+        '<table id="ethernatable"><tr><th>Дата изменения</th></tr>'
+        "<tr><td>05.07.2019</td></tr><tr><td>10.03.2022</td></tr></table>"
+    )
+    server.route(f"{PATH}/history", history)
+    server.route(f"{PATH}/05.07.2019", page())
+    server.route(f"{PATH}/10.03.2022", EDITED)
+    before = counts(db)
+    result = backfill(db, checker.settings, KEY, "rus", fetcher=checker.fetcher)
+    assert (result.recorded, len(result.skipped)) == (1, 1), result
+    assert "05.07.2019" in result.skipped[0]
+    after = counts(db)
+    assert (after["edition"], after["change"]) == (before["edition"] + 1, before["change"] + 1)
