@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
-from tracker.errors import ConfigError, StorageError, ZanWatchError
+from tracker.errors import ConfigError, InputError, StorageError, ZanWatchError
 from tracker.output import redact
 
 if TYPE_CHECKING:
@@ -54,6 +54,17 @@ class Database:
                     f"database error ({exc.orig}); nothing was written: check that {self.shown_url} is "
                     "reachable, not locked by another process and has free space, then retry"
                 ) from exc
+            except OverflowError:  # SQLite's integers are 64-bit: a typed id or count beyond that
+                session.rollback()
+                raise InputError(
+                    f"a number given is too large (the largest id or count is {2**63 - 1}); "
+                    "nothing was written"
+                ) from None
+            except DataError as exc:  # PostgreSQL's word for the same, or another value it cannot store
+                session.rollback()
+                raise InputError(
+                    f"the database refused a value given ({exc.orig}); nothing was written"
+                ) from None
             except BaseException:
                 session.rollback()
                 raise

@@ -34,6 +34,7 @@ from scrapers.sites import ACTS, HttpUrl, Site, registered, site_class
 from tracker.errors import ConfigError, InputError
 from tracker.keys import check_languages, check_tags, parse_key
 from tracker.model import Watch
+from tracker.userfiles import read_text
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 STRICT = ConfigDict(extra="forbid")
@@ -102,9 +103,10 @@ def _cron_part(expr: str, part: str, field: str, low: int, high: int, names: tup
 
 
 def _database_url(url: str) -> None:
+    """A URL of a database kind SQLAlchemy has, so `config check` catches `postgres://` or a typo."""
     try:
-        make_url(url)
-    except ArgumentError:
+        make_url(url).get_dialect()
+    except ArgumentError:  # a malformed URL, or an unknown kind (NoSuchModuleError is one)
         raise ValueError(f"{url!r} is not a database URL (e.g. sqlite:///path/zanwatch.db)") from None
 
 
@@ -454,14 +456,10 @@ def validate(data: dict[str, Any], path: Path) -> Settings:
 def load(path: str | Path | None = None, database_url: str | None = None) -> Settings:
     """Read and validate the configuration. Every error names the key and what is wrong."""
     chosen = Path(path or os.environ.get("ZANWATCH_CONFIG") or DEFAULT_CONFIG)
+    if not chosen.exists():
+        raise ConfigError(f"config file {chosen} not found: pass --config PATH or set ZANWATCH_CONFIG")
     try:
-        raw = tomllib.loads(chosen.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(
-            f"config file {chosen} not found: pass --config PATH or set ZANWATCH_CONFIG"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"config file {chosen} cannot be read ({exc.__class__.__name__})") from None
+        raw = tomllib.loads(read_text(chosen, "config file", ConfigError))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{chosen}: not valid TOML ({exc})") from None
     for key in _NOT_IN_FILE:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from tracker.errors import InputError
+from tracker.errors import ConfigError, InputError
 from tracker.output import Clock, SafeConsole, json_text
 
 if TYPE_CHECKING:  # the database and the configuration are imported by the commands that use them
@@ -74,6 +74,17 @@ def day_option(text: str | None, option: str) -> date | None:
     return found
 
 
+def comma_list(value: str | None, option: str) -> tuple[str, ...]:
+    """`a, b,c` → ("a", "b", "c"); left out → (). Given but empty is refused: an empty filter would
+    silently mean everything."""
+    if value is None:
+        return ()
+    items = tuple(x.strip() for x in value.split(",") if x.strip())
+    if not items:
+        raise InputError(f"{option} {value!r} is empty: give comma-separated values or leave the option out")
+    return items
+
+
 def interval_option() -> float | None:
     """`run` and `scheduler` take the same test-friendly check interval."""
     return typer.Option(
@@ -101,12 +112,27 @@ def settings() -> config.Settings:
     return loaded
 
 
+def database_url() -> str:
+    """The configured URL; SQLite in memory is refused: a command's writes would be lost as it exits
+    (`sqlite:///` is a path left out, not a wish)."""
+    from sqlalchemy.engine import make_url
+
+    url = settings().database_url
+    parts = make_url(url)
+    if parts.get_backend_name() == "sqlite" and parts.database in (None, "", ":memory:"):
+        raise ConfigError(
+            f"database URL {url!r} names no file, so nothing would be kept: "
+            "give one, e.g. sqlite:////path/zanwatch.db"
+        )
+    return url
+
+
 @lru_cache(maxsize=1)
 def database() -> Database:
     """The configured database, schema created or upgraded on first use."""
     from storage.db import Database
 
-    db = Database(settings().database_url)
+    db = Database(database_url())
     db.init()
     return db
 

@@ -13,6 +13,7 @@ from rich.markup import escape
 from tracker.cli.app import (
     app,
     clock,
+    comma_list,
     console,
     database,
     day_option,
@@ -22,6 +23,7 @@ from tracker.cli.app import (
     wants_json,
 )
 from tracker.errors import InputError
+from tracker.userfiles import write_text
 
 if TYPE_CHECKING:
     from storage.subscribers import Subscriber
@@ -53,7 +55,7 @@ def subscribers_add(
     """Add a subscriber. A webhook's signing secret is printed once: store it now."""
     from storage import subscribers, watchlist
     from tracker.notify.channels import channel
-    from tracker.notify.subscribers import new_subscriber, split_list
+    from tracker.notify.subscribers import new_subscriber
 
     cfg = settings()
     addresses = {"email": email, "webhook": webhook, "telegram": telegram}
@@ -62,12 +64,12 @@ def subscribers_add(
         sub = new_subscriber(
             name,
             endpoints=endpoints,
-            documents=split_list(documents),
-            tags=split_list(tags),
-            themes=split_list(themes),
+            documents=comma_list(documents, "--documents"),
+            tags=comma_list(tags, "--tags"),
+            themes=comma_list(themes, "--themes"),
             min_severity=min_severity,
             digest=digest,
-            languages=split_list(lang),
+            languages=comma_list(lang, "--lang"),
             language=language,
             known_documents={w.key for w in watchlist.all_watches(session)},
         )
@@ -242,7 +244,7 @@ def digest_preview(
         return
     text, html = digests.render(digest)
     if output:
-        output.write_text(html, encoding="utf-8")
+        write_text(output, html)
         console.print(f"{escape(digest.subject)}\nHTML written to {output}")
     else:
         console.print(text, markup=False, highlight=False)

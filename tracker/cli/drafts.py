@@ -160,8 +160,8 @@ def drafts_diff(
         found = stages.versions(session, draft)
         if len(found) < 2:
             raise InputError(f"draft {draft_id} has {len(found)} version(s): nothing to compare yet")
-        to_ed = _version(found, to_n or len(found), draft_id)
-        from_ed = _version(found, from_n or found.index(to_ed), draft_id)
+        to_ed = _version(found, len(found) if to_n is None else to_n, draft_id)
+        from_ed = _version(found, found.index(to_ed) if from_n is None else from_n, draft_id)
         old, new = editions.load_document(session, from_ed), editions.load_document(session, to_ed)
     changes = diff_documents(old, new)
     load_rules(settings().rules.packs).apply(changes, document_key=to_ed.key, language=LANGUAGE)

@@ -14,6 +14,7 @@ import typer
 from tracker.cli.app import (
     app,
     clock,
+    comma_list,
     console,
     database,
     day_option,
@@ -27,6 +28,7 @@ from tracker.errors import FetchError, InputError, NotFound, ParseError
 from tracker.keys import check_languages, check_tags, parse_key
 from tracker.model import Change, Document, EditionInfo
 from tracker.output import SafeConsole, json_text
+from tracker.userfiles import write_text
 
 if TYPE_CHECKING:
     from tracker.render import Side
@@ -136,7 +138,7 @@ def emit(changes: list[Change], from_side: Side, to_side: Side, fmt: str, output
     if output is None:
         typer.echo(text)
         return
-    output.write_text(text, encoding="utf-8")
+    write_text(output, text)
     console.print(f"Wrote {len(changes)} changes to {output}")
 
 
@@ -417,15 +419,14 @@ def compare(
 ) -> None:
     """Compare two texts article by article, even two different documents (renumbering is recognised)."""
     from tracker.diff import diff_documents
-    from tracker.notify.subscribers import split_list
 
     language = _language(lang)
-    if document:
+    if document is not None:
         parse_key(document)
     old, old_side, _ = _compared(a, language)
     new, new_side, key = _compared(b, language)
     key = document or key
-    chosen = check_tags(split_list(tags)) if tags is not None else None
+    chosen = check_tags(comma_list(tags, "--tags")) if tags is not None else None
     changes = _flagged(diff_documents(old, new), key, language, chosen)
     emit(changes, old_side, new_side, fmt, output)
 
@@ -439,7 +440,7 @@ def reparse(
     from tracker.pipeline import Checker
 
     parse_key(key)
-    if lang:
+    if lang is not None:
         languages: tuple[str, ...] = (_language(lang),)
     else:
         with database().transaction() as session:

@@ -19,6 +19,7 @@ from tracker.cli.app import (
     wants_json,
 )
 from tracker.errors import InputError
+from tracker.keys import parse_key
 from tracker.model import LANGUAGES
 
 if TYPE_CHECKING:
@@ -150,6 +151,8 @@ def flags(
 
     as_json = wants_json(fmt)
     check_themes(theme)
+    if document is not None:
+        parse_key(document)
     day = day_option(since, "--since")
     when = clock()
     with database().transaction() as session:

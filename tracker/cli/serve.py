@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+
 import typer
 
 from tracker.cli.app import app, console, database, settings
+from tracker.errors import InputError
 
 
 @app.command()
@@ -18,7 +21,19 @@ def serve(
     from tracker.web.app import create_app
 
     web = create_app(settings(), database())
+    sock = _listen(host, port)
     console.print(
         f"Zan Watch on http://{host}:{port}/ (API: /api/v1/openapi.json, feeds: /feeds/changes.atom)"
     )
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn.Config(web, log_level="warning")).run(sockets=[sock])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bound here, not by uvicorn, so an unknown host or a port in use is one line before anything starts."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        raise InputError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}): choose another --host or --port"
+        ) from None

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from tracker.cli.app import app, console, database, format_option, print_json, settings, wants_json
+from tracker.cli.app import (
+    app,
+    comma_list,
+    console,
+    database,
+    database_url,
+    format_option,
+    print_json,
+    settings,
+    wants_json,
+)
 from tracker.keys import check_languages, check_tags, key_from, parse_key
 from tracker.model import Watch
 
@@ -14,10 +24,6 @@ watch_app = typer.Typer(
 config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 app.add_typer(watch_app, name="watch")
 app.add_typer(config_app, name="config")
-
-
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(x.strip() for x in (value or "").split(",") if x.strip())
 
 
 @app.command()
@@ -51,8 +57,8 @@ def watch_add(
     watch = Watch(
         key=key,
         title=title,
-        languages=check_languages(_split(lang)),
-        tags=check_tags(tuple(t for value in tag for t in _split(value))),
+        languages=check_languages(comma_list(lang, "--lang")),
+        tags=check_tags(tuple(t for value in tag for t in comma_list(value, "--tag"))),
     )
     with database().transaction() as session:
         watchlist.add(session, watch)
@@ -133,5 +139,5 @@ def config_check() -> None:
 
     rules = load_rules(s.rules.packs)
     console.print(
-        f"{s.path}: OK — {len(s.watch)} watched acts, {len(rules.rules)} rules, database {s.database_url}"
+        f"{s.path}: OK — {len(s.watch)} watched acts, {len(rules.rules)} rules, database {database_url()}"
     )

@@ -26,6 +26,7 @@ from tracker.render import html as render_html
 from tracker.render import terminal as render_term
 from tracker.render.words import Words
 from tracker.replay import ReplayServer
+from tracker.userfiles import write_text
 
 KEY = "adilet:Z950002592_"
 PATH = "/rus/docs/Z950002592_"
@@ -100,7 +101,7 @@ def run_demo(console: Console, report: Path, settings: config.Settings) -> None:
     page = render_html.render(
         changes, from_side=sides[0], to_side=sides[1], title=title, acts_base=settings.public_url
     )
-    report.write_text(page, encoding="utf-8")
+    write_text(report, page)
     console.print(f"\nHTML report: {report.resolve()}")
     run_draft_demo(console, db, settings)
     console.print(f"\nExplore the demo database: zanwatch --db {url} history {KEY}")

@@ -98,11 +98,6 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def split_list(value: str | None) -> tuple[str, ...]:
-    """`a, b,c` → ("a", "b", "c"): the CLI's comma lists."""
-    return tuple(x.strip() for x in (value or "").split(",") if x.strip())
-
-
 def relevant_flags(sub: Subscriber, flags: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The flags that pass the subscriber's themes and minimum severity."""
     floor = _rank(sub.min_severity)

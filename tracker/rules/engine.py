@@ -32,6 +32,7 @@ from tracker.model import (
 )
 from tracker.rules.base import EFFECTS, Fail, Header, Hit, Matcher, strings
 from tracker.rules.kinds import KINDS
+from tracker.userfiles import read_text
 
 SIDES = ("inserted", "deleted", "any")
 _HEADER_KEYS = {
@@ -248,10 +249,7 @@ def _read_pack(pack: str) -> tuple[str, dict[str, Any]]:
     if pack.endswith(".toml") or "/" in pack or "\\" in pack:
         path = Path(pack)
         name = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise RuleError(f"rule pack {name!r}: cannot read file ({exc.strerror})") from None
+        text = read_text(path, "rule pack", RuleError)
     else:
         name = pack
         resource = resources.files("tracker.rules") / "packs" / f"{pack}.toml"
