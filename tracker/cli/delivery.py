@@ -186,7 +186,7 @@ def deliveries_list(
     if status is not None and status not in deliveries.STATUSES:
         raise InputError(f"unknown status {status!r} (known: {', '.join(deliveries.STATUSES)})")
     with database().transaction() as session:
-        sub_id = subscribers.get(session, subscriber).id if subscriber else None
+        sub_id = subscribers.get(session, subscriber).id if subscriber is not None else None
         rows = deliveries.listing(session, status=status, subscriber_id=sub_id, limit=limit)
     if as_json:
         print_json([dataclasses.asdict(d) for d in rows])
