@@ -41,7 +41,7 @@ def parse_key(key: str) -> tuple[str, str]:
     if source not in sites:
         raise InputError(f"unknown source {source!r} in {key!r}: use one of {', '.join(sites)}")
     site = sites[source]
-    if not site.id_pattern.match(ident):
+    if not site.id_pattern.fullmatch(ident):  # `$` alone lets a trailing newline in
         raise InputError(
             f"invalid {source} id {ident!r} in {key!r} ({source} ids look like {site.id_example})"
         )
@@ -63,7 +63,7 @@ TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 def check_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
     """Tags are free labels (`referendum`, `media`): lower-case letters, digits, `-` and `_`."""
     for tag in tags:
-        if not TAG.match(tag):
+        if not TAG.fullmatch(tag):
             raise InputError(
                 f"invalid tag {tag!r}: a tag is up to 40 lower-case latin letters, digits, '-' or '_', "
                 f"e.g. {', '.join(TAGS[:3])}"

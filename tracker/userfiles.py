@@ -9,12 +9,12 @@ from tracker.errors import InputError, ZanWatchError
 
 
 def read_text(path: Path, what: str, error: type[ZanWatchError]) -> str:
-    """The file's UTF-8 text, or `error` naming `what` and why not. A FIFO or a device is refused unopened:
-    reading one would block or never end."""
+    """The file's UTF-8 text (a byte-order mark, as Notepad writes, dropped), or `error` naming `what` and
+    why not. A FIFO or a device is refused unopened: reading one would block or never end."""
     try:
         if path.exists() and not path.is_file():
             raise error(f"{what} {path} is not a regular file")
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise error(f"{what} {path} cannot be read ({exc.strerror or exc})") from None
     except UnicodeDecodeError:

@@ -48,6 +48,13 @@ FAILED_BEFORE = [
     ("--db", "sqlite://", "status"),
     ("--db", "sqlite:///", "config", "check"),
     ("--db", "nosuch://x", "config", "check"),  # config check said OK
+    ("watch", "add", "adilet:Z9900000001\n"),  # `$` let a trailing newline into the stored key
+    ("subscribers", "add", "x", "--email", "a@example.org\n"),
+    ("subscribers", "add", "x", "--telegram", "12345\n"),
+    ("initiatives", "add", "x", "--tag", ""),
+    ("show", KEY, "--article", ""),  # the preamble, whose number is empty
+    ("diff", KEY, "--article", ""),
+    ("deliveries", "list", "--subscriber", ""),  # every subscriber's
 ]
 HELD_BEFORE = [
     ("watch", "add", "adilet:"),
@@ -189,6 +196,24 @@ def test_a_database_of_an_unknown_revision_is_refused_untouched(cli, unknown_rev
     result = cli(*args)
     assert refused(result) and "deadbeef0000" in result.err, result
     assert fingerprint(unknown_revision) == before
+
+
+def test_brackets_in_a_title_or_heading_are_shown_as_written(cli, seeded: Path, tmp_path: Path) -> None:
+    """Rich markup in a user's or a law's text was obeyed: `[/]` a traceback after the row was stored,
+    `[foo]` silently dropped from the heading shown."""
+    added = cli("initiatives", "add", "[/] law [b]x")
+    assert added.code == 0 and "law [b]x" in added.out, added
+    law = tmp_path / "law.txt"
+    law.write_text("Статья 1. Заголовок [foo] и [/]\nТекст статьи.\n", encoding="utf-8")
+    assert cli("import", str(law), "--as", "file:law").code == 0
+    shown = cli("show", "file:law", "--article", "1")
+    assert "Заголовок [foo] и [/]" in shown.out, shown
+
+
+def test_a_config_saved_with_a_byte_order_mark_loads(cli, seeded: Path, tmp_path: Path) -> None:
+    config = tmp_path / "bom.toml"
+    config.write_bytes(b'\xef\xbb\xbf[schedule]\ntimezone = "Asia/Almaty"\n')
+    assert cli("--config", str(config), "config", "check").code == 0
 
 
 def test_the_options_that_were_refused_still_work_when_given_properly(cli, seeded: Path) -> None:

@@ -28,7 +28,9 @@ from tracker.userfiles import write_text
 if TYPE_CHECKING:
     from storage.subscribers import Subscriber
 
-subscribers_app = typer.Typer(help="Subscribers: e-mail digests and webhooks.", no_args_is_help=True)
+subscribers_app = typer.Typer(
+    help="Subscribers: e-mail digests, webhooks and Telegram chats.", no_args_is_help=True
+)
 deliveries_app = typer.Typer(help="The delivery log.", no_args_is_help=True)
 digest_app = typer.Typer(help="E-mail digests.", no_args_is_help=True)
 app.add_typer(subscribers_app, name="subscribers")
@@ -184,7 +186,7 @@ def deliveries_list(
     if status is not None and status not in deliveries.STATUSES:
         raise InputError(f"unknown status {status!r} (known: {', '.join(deliveries.STATUSES)})")
     with database().transaction() as session:
-        sub_id = subscribers.get(session, subscriber).id if subscriber else None
+        sub_id = subscribers.get(session, subscriber).id if subscriber is not None else None
         rows = deliveries.listing(session, status=status, subscriber_id=sub_id, limit=limit)
     if as_json:
         print_json([dataclasses.asdict(d) for d in rows])
@@ -272,7 +274,7 @@ def deliver(
     once: bool = typer.Option(False, "--once", help="One pass, then exit."),
     interval: float = typer.Option(60.0, "--interval", help="Seconds between passes.", min=1.0),
 ) -> None:
-    """Send due webhooks and due digests (repeatedly, unless --once)."""
+    """Send due webhooks, Telegram messages and digests (repeatedly, unless --once)."""
     from tracker.notify import deliver_once
 
     while True:

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.text import Text
 
 from tracker.cli.app import app, console, database, format_option, print_json, settings, wants_json
@@ -120,9 +121,10 @@ def drafts_show(
         data["timeline"] = [{"day": m.day, "what": m.what, "key": m.key, "text": m.text} for m in moments]
         print_json(data)
         return
-    console.print(f"[bold]{draft.title}[/] — draft {draft.id}, {draft.stage.value}: {draft.source_status}")
+    title, status = escape(draft.title), escape(draft.source_status)
+    console.print(f"[bold]{title}[/] — draft {draft.id}, {draft.stage.value}: {status}", highlight=False)
     for s in draft.sources:
-        console.print(f"  {s.key}  {s.stage.value}: {s.status}  {s.url}", highlight=False)
+        console.print(f"  {s.key}  {s.stage.value}: {escape(s.status)}  {escape(s.url)}", highlight=False)
     if draft.act_key:
         console.print(f"  became {draft.act_key}")
     from tracker.render.listing import Column, Listing

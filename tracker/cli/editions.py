@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 
 from tracker.cli.app import (
     app,
@@ -78,6 +79,12 @@ def _side(edition: EditionInfo) -> Side:
     return Side(f"{edition.key} edition {edition.seq}", edition.title, day, edition.language, url)
 
 
+def _check_article(num: str | None) -> None:
+    """An empty --article would pick the preamble (its number is empty), not an article."""
+    if num is not None and not num.strip():
+        raise InputError("--article is empty: give an article number, e.g. 5 or 10-1")
+
+
 def _only_article(changes: list[Change], num: str | None) -> list[Change]:
     if num is None:
         return changes
@@ -139,7 +146,7 @@ def emit(changes: list[Change], from_side: Side, to_side: Side, fmt: str, output
         typer.echo(text)
         return
     write_text(output, text)
-    console.print(f"Wrote {len(changes)} changes to {output}")
+    console.print(f"Wrote {len(changes)} change{'' if len(changes) == 1 else 's'} to {output}")
 
 
 def _language(lang: str) -> str:
@@ -300,6 +307,7 @@ def diff(
     from tracker.diff import diff_documents
 
     parse_key(key)
+    _check_article(article)
     language = _language(lang)
     to_ed = _edition(key, language, to_ref, recorded)
     if from_ref is None:
@@ -336,6 +344,7 @@ def show(
 
     as_json = wants_json(fmt, ("text", "json"))
     parse_key(key)
+    _check_article(article)
     day = day_option(at, "--at")
     if recorded and day is None:
         raise InputError("--recorded needs --at DATE")
@@ -365,7 +374,7 @@ def show(
         when = "latest"
     else:
         when = f"{'recorded by' if recorded else 'in force on'} {day:%d.%m.%Y}"
-    console.print(f"[bold]{doc.title}[/] — {when}: {_dated(edition)}", highlight=False)
+    console.print(f"[bold]{escape(doc.title)}[/] — {when}: {escape(_dated(edition))}", highlight=False)
     eids = {p.eid for p in provisions}
     for act, target in pending:
         if article is not None and target.eid and target.eid.split("__")[0] not in eids:
@@ -376,7 +385,8 @@ def show(
         console.print(f"announced, not yet in force: {what}", highlight=False)
     for p in provisions:
         console.print(
-            f"\n[bold]{p.kind} {p.num}. {p.heading}[/]" + (" [red](repealed)[/]" if p.repealed else "")
+            f"\n[bold]{p.kind} {p.num}. {escape(p.heading)}[/]"
+            + (" [red](repealed)[/]" if p.repealed else "")
         )
         if p.text:
             console.print(p.text, markup=False, highlight=False)

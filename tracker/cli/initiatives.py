@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
-from tracker.cli.app import app, console, database, format_option, print_json, settings, wants_json
+from tracker.cli.app import (
+    app,
+    comma_list,
+    console,
+    database,
+    format_option,
+    print_json,
+    settings,
+    wants_json,
+)
 from tracker.errors import InputError
 from tracker.keys import check_tags
 
@@ -29,12 +39,12 @@ def initiatives_add(
         raise InputError("an initiative needs a title")
     if url is not None and not url.startswith(("http://", "https://")):
         raise InputError(f"--url {url!r} is not a web address (http:// or https://)")
-    tags = check_tags(tuple(t.strip() for value in tag for t in value.split(",") if t.strip()))
+    tags = check_tags(tuple(t for value in tag for t in comma_list(value, "--tag")))
     with database().transaction() as session:
         added = store.add_initiative(
             session, title.strip(), almaty_today(settings()), url=url, tags=tags, note=note
         )
-    console.print(f"Initiative {added.id} added: {added.title}")
+    console.print(f"Initiative {added.id} added: {escape(added.title)}", highlight=False)
 
 
 @initiatives_app.command("list")
@@ -93,4 +103,7 @@ def initiatives_link(
     with database().transaction() as session:
         draft = store.get(session, draft_id)
         store.update_initiative(session, initiative_id, draft_id=draft.id)
-    console.print(f"Initiative {initiative_id} is now followed as draft {draft.id}: {draft.title}")
+    console.print(
+        f"Initiative {initiative_id} is now followed as draft {draft.id}: {escape(draft.title)}",
+        highlight=False,
+    )

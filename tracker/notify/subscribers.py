@@ -79,7 +79,7 @@ def new_subscriber(
 
 
 def validate_email(address: str) -> str:
-    if not _EMAIL.match(address):
+    if not _EMAIL.fullmatch(address):
         raise InputError(f"malformed e-mail address {address!r}: expected name@example.org")
     return address
 

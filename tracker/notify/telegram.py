@@ -44,7 +44,7 @@ class TelegramChannel(EventChannel):
         return self.settings.telegram
 
     def endpoint(self, address: str) -> Endpoint:
-        if not _CHAT.match(address):
+        if not _CHAT.fullmatch(address):
             raise InputError(
                 f"malformed Telegram chat {address!r}: expected a chat id such as -1001234567890"
             )
