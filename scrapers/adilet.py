@@ -444,7 +444,14 @@ def parse_api(payload: bytes | dict[str, Any], language: str) -> ParsedPage:
             raise ParseError(f"adilet API answer is not JSON ({exc})") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("text_content"), str):
         raise ParseError("adilet API answer has no text_content")
-    root = lxml.html.fragment_fromstring(payload["text_content"] or "<div></div>", create_parent="div")
+    parser = lxml.html.HTMLParser()
+    root = lxml.html.fragment_fromstring(
+        payload["text_content"] or "<div></div>", create_parent="div", parser=parser
+    )
+    if _cut_short(parser.error_log):
+        raise ParseError(
+            "adilet API text_content nests elements more than 256 deep; libxml2 stops reading there"
+        )
     article = root.find(".//article")
     label = squash(str(payload.get("status") or ""))
     status = DocumentStatus.REPEALED if payload.get("is_actual") is False else document_status(label, label)
