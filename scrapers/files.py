@@ -36,6 +36,8 @@ SIGNATURES = (
 CONTROL_BYTES = bytes(b for b in range(32) if chr(b) not in "\t\n\v\f\r")
 MAX_CONTROL_SHARE = 0.05
 """Text has next to no control bytes; compressed or binary data has about one in ten."""
+DOCX_ERRORS = (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError)
+"""What opening a file that is not a well-formed DOCX raises (a part that is not XML: XMLSyntaxError)."""
 BINARY_SAMPLE = 1 << 20
 ADILET_TITLE = 'ИПС "Әділет"'.encode()
 """adilet's page title: a saved page cut before its `<article>` still has it."""
@@ -92,9 +94,9 @@ def _text(body: bytes) -> list[Block]:
 def _docx(path: Path, body: bytes) -> tuple[str, list[Block]]:
     """Paragraphs in document order, table cells included (drafts often come as comparison tables)."""
     try:
-        _refuse_bomb(path, zipfile.ZipFile(io.BytesIO(body)).infolist())
+        refuse_bomb(path, body)
         document = docx.Document(io.BytesIO(body))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+    except DOCX_ERRORS as exc:
         raise InputError(f"{path}: not a valid DOCX file ({exc})") from None
     blocks = []
     for paragraph in document.element.body.iter(qn("w:p")):
@@ -104,13 +106,15 @@ def _docx(path: Path, body: bytes) -> tuple[str, list[Block]]:
     return document.core_properties.title or "", blocks
 
 
-def _refuse_bomb(path: Path, parts: list[zipfile.ZipInfo]) -> None:
-    """Judged on the sizes the archive declares (zipfile never inflates a part past its declared size)."""
+def refuse_bomb(name: str | Path, body: bytes) -> None:
+    """Refuse a DOCX that would unpack past the limits, before python-docx inflates it: judged on the sizes
+    the archive declares (zipfile never inflates a part past its declared size)."""
+    parts = zipfile.ZipFile(io.BytesIO(body)).infolist()
     unpacked = sum(part.file_size for part in parts)
     packed = sum(part.compress_size for part in parts)
     if unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * max(packed, 1) + 1024 * 1024:
         raise InputError(
-            f"{path}: refused, the DOCX would unpack to {unpacked // (1024 * 1024)} MiB from "
+            f"{name}: refused, the DOCX would unpack to {unpacked // (1024 * 1024)} MiB from "
             f"{max(packed, 1) // 1024} KiB (a zip bomb or a damaged file)"
         )
 

@@ -327,9 +327,18 @@ class Fetcher:
             if exc.retryable:
                 self._record(host, failed=True)
             raise
+        not_modified = reply.status_code == 304
+        if not_modified and not (etag or last_modified):
+            self._record(host, failed=True)
+            raise HttpFetchError(
+                f"GET {url}: HTTP 304 (not modified) to a request that named no earlier page; the server "
+                "is misbehaving, try later",
+                url=url,
+                status=304,
+                retryable=True,
+            )
         self._record(host, failed=False)
         response_headers = dict(reply.headers)
-        not_modified = reply.status_code == 304
         return Response(
             url=str(reply.url),
             status=reply.status_code,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +23,7 @@ import docx
 from bs4 import BeautifulSoup, Tag
 from docx.table import Table
 
+from scrapers.files import DOCX_ERRORS, refuse_bomb
 from scrapers.http import Response
 from tracker.errors import FetchError, InputError, ParseError
 from tracker.model import Block, DocumentStatus, ParsedPage, Stage, stage_of
@@ -297,8 +297,9 @@ def parse_card(body: bytes | str, draft_id: str, base_url: str = DEFAULT_BASE_UR
 def docx_paragraphs(data: bytes) -> list[str]:
     """The non-empty paragraphs of a DOCX in body order; a table row is one line, cells joined by « | »."""
     try:
+        refuse_bomb("draft file", data)
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except DOCX_ERRORS as exc:
         raise ParseError(f"draft file is not a readable DOCX ({type(exc).__name__}: {exc})") from None
     lines: list[str] = []
     for item in document.iter_inner_content():

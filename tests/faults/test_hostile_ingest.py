@@ -15,6 +15,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from drafts import conftest as portal_replay
 
 from scrapers.http import Fetcher
 from storage import watchlist
@@ -22,6 +23,7 @@ from storage.db import Database
 from tracker import config
 from tracker.backfill import backfill
 from tracker.config import Politeness
+from tracker.drafts import DraftFollower
 from tracker.model import Watch
 from tracker.pipeline import Checker
 from tracker.replay import ReplayServer, Reply
@@ -37,18 +39,27 @@ def _other_article() -> str:
     return OTHER[OTHER.index("<article") : OTHER.index("</article>") + len("</article>")]
 
 
-def _broken_docx() -> bytes:
-    """A real DOCX whose document part is not well-formed XML."""
+def _docx_with(document_xml: bytes) -> bytes:
+    """A real DOCX package whose document part is `document_xml`."""
     document = docx.Document()
     document.add_paragraph("Статья 1. Текст")
     packed = io.BytesIO()
     document.save(packed)
-    broken = io.BytesIO()
-    with zipfile.ZipFile(packed) as source, zipfile.ZipFile(broken, "w") as target:
+    changed = io.BytesIO()
+    with zipfile.ZipFile(packed) as source, zipfile.ZipFile(changed, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
-            data = source.read(item)
-            target.writestr(item, b"<w:document><broken" if item.filename == "word/document.xml" else data)
-    return broken.getvalue()
+            main = item.filename == "word/document.xml"
+            target.writestr(item.filename, document_xml if main else source.read(item), compresslevel=9)
+    return changed.getvalue()
+
+
+def _broken_docx() -> bytes:
+    return _docx_with(b"<w:document><broken")
+
+
+def _docx_bomb() -> bytes:
+    """A DOCX whose document part inflates to 300 MiB of zeros from about 300 KiB."""
+    return _docx_with(bytes(300 << 20))
 
 
 REFUSED_FILES: dict[str, tuple[str, Callable[[], bytes], tuple[str, ...], str]] = {
@@ -269,3 +280,37 @@ def test_a_backfill_skips_a_dated_page_that_is_not_the_edition(
     assert "05.07.2019" in result.skipped[0]
     after = counts(db)
     assert (after["edition"], after["change"]) == (before["edition"] + 1, before["change"] + 1)
+
+
+portal, follower = portal_replay.portal, portal_replay.follower
+"""The draft portal's replay and the drafts job reading it (tests/drafts)."""
+DRAFT_FILES = {
+    "DOCX with broken XML": (_broken_docx, "not a readable DOCX"),
+    "DOCX bomb": (_docx_bomb, "zip bomb"),
+}
+
+
+@pytest.mark.parametrize(("make", "reason"), DRAFT_FILES.values(), ids=DRAFT_FILES.keys())
+def test_a_hostile_draft_file_fails_that_draft_only(
+    follower: DraftFollower, portal: ReplayServer, db: Database, make: Callable[[], bytes], reason: str
+) -> None:
+    """The portal's draft file is read by the drafts job: it is refused like an imported one."""
+    portal.route(portal_replay.CARD, portal_replay.page("card_ru_handmade.html"))
+    portal.route(portal_replay.HISTORY, portal_replay.page("history_v1_handmade.html"))
+    portal.route(portal_replay.DOCX, make(), content_type="application/octet-stream")
+    before, events = counts(db), event_types(db)
+    (result,) = follower.follow()
+    assert result.outcome == "error" and reason in result.reason, result
+    assert counts(db) == before and event_types(db) == events
+
+
+def test_a_304_to_a_first_request_is_a_failed_check(
+    checker: Checker, server: ReplayServer, db: Database
+) -> None:
+    """Not modified since no page at all: taken as «unchanged», the law would never be read, all green."""
+    key, path = "adilet:Z950002529_", "/rus/docs/Z950002529_"
+    with db.transaction() as session:
+        watchlist.add(session, Watch(key, "Parliament law", ("rus",), ()))
+    server.route(path, "", status=304)
+    result = checker.check(key, "rus")
+    assert result.outcome == "error" and "HTTP 304" in result.reason, result

@@ -72,7 +72,8 @@ def test_a_reader_follows_a_law_to_its_redline_and_an_articles_history(page: pla
     assert page.get_by_role("heading", name="Мәтіндегі өзгерістер").is_visible()
     _shot(page, "4-redline-kazakh")
 
-    page.locator("#art_32").get_by_role("link", name="Баптың тарихы").click()
+    card = page.locator("article.card", has=page.locator("#art_32"))
+    card.get_by_role("link", name="Баптың тарихы").click()
     page.wait_for_url("**/articles/art_32?lang=rus")
     assert page.get_by_role("heading", name="Баптың редакциялары").is_visible()
     assert page.locator("section strong", has_text="Конституционным Советом").is_visible()  # the old wording

@@ -6,6 +6,7 @@ import re
 
 import feedparser
 import httpx
+import lxml.html
 from lxml import etree
 
 KEY = "adilet:Z950002592_"
@@ -28,7 +29,16 @@ def test_law_page_shows_timeline_and_the_redline(web: httpx.Client) -> None:
     redline = web.get(f"/documents/{KEY}/editions/2?lang=rus")
     assert redline.status_code == 200
     assert "Советом</del>" in redline.text and "Судом</ins>" in redline.text
-    assert 'id="art_7-1"' in redline.text  # the anchor permalinks point at
+    assert redline.text.count('id="art_7-1"') == 1  # the anchor permalinks point at, once
+
+
+def test_no_page_repeats_an_id(web: httpx.Client) -> None:
+    """A repeated id breaks the anchor links point at and what a screen reader announces."""
+    pages = ["/", f"/documents/{KEY}", f"/documents/{KEY}/editions/2?lang=rus", f"/documents/{KEY}/in-force"]
+    pages += [f"/documents/{KEY}/articles/art_32?lang=rus", "/flags", "/acts", "/drafts"]
+    for path in pages:
+        ids = [str(i) for i in lxml.html.fromstring(web.get(path).text).xpath("//@id")]
+        assert sorted(i for i in set(ids) if ids.count(i) > 1) == [], path
 
 
 def test_article_history_and_law_in_force(web: httpx.Client) -> None:

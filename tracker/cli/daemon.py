@@ -36,7 +36,7 @@ def run(
     interval_seconds: float | None = interval_option(),
     delivery_seconds: float | None = delivery_option(),
 ) -> None:
-    """Run the scheduler: checks, drafts, webhook delivery and digests, until SIGTERM or Ctrl-C."""
+    """Run the scheduler: checks, drafts, delivery (webhooks, Telegram, digests), until SIGTERM or Ctrl-C."""
     from tracker.schedule import Daemon, timing
 
     cfg = settings()

@@ -28,7 +28,9 @@ from tracker.userfiles import write_text
 if TYPE_CHECKING:
     from storage.subscribers import Subscriber
 
-subscribers_app = typer.Typer(help="Subscribers: e-mail digests and webhooks.", no_args_is_help=True)
+subscribers_app = typer.Typer(
+    help="Subscribers: e-mail digests, webhooks and Telegram chats.", no_args_is_help=True
+)
 deliveries_app = typer.Typer(help="The delivery log.", no_args_is_help=True)
 digest_app = typer.Typer(help="E-mail digests.", no_args_is_help=True)
 app.add_typer(subscribers_app, name="subscribers")
@@ -272,7 +274,7 @@ def deliver(
     once: bool = typer.Option(False, "--once", help="One pass, then exit."),
     interval: float = typer.Option(60.0, "--interval", help="Seconds between passes.", min=1.0),
 ) -> None:
-    """Send due webhooks and due digests (repeatedly, unless --once)."""
+    """Send due webhooks, Telegram messages and digests (repeatedly, unless --once)."""
     from tracker.notify import deliver_once
 
     while True:

@@ -146,7 +146,7 @@ def emit(changes: list[Change], from_side: Side, to_side: Side, fmt: str, output
         typer.echo(text)
         return
     write_text(output, text)
-    console.print(f"Wrote {len(changes)} changes to {output}")
+    console.print(f"Wrote {len(changes)} change{'' if len(changes) == 1 else 's'} to {output}")
 
 
 def _language(lang: str) -> str:
