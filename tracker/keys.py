@@ -58,6 +58,8 @@ def check_languages(languages: tuple[str, ...]) -> tuple[str, ...]:
 
 
 TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+TAGS_STORED = 256
+"""Characters of the stored tags columns: the labels joined by commas."""
 
 
 def check_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
@@ -68,4 +70,8 @@ def check_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
                 f"invalid tag {tag!r}: a tag is up to 40 lower-case latin letters, digits, '-' or '_', "
                 f"e.g. {', '.join(TAGS[:3])}"
             )
+    if len(",".join(tags)) > TAGS_STORED:
+        raise InputError(
+            f"too many tags ({len(tags)}): together, commas included, they may be {TAGS_STORED} characters"
+        )
     return tags

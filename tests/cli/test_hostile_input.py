@@ -7,6 +7,7 @@ already held."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import socket
 import sqlite3
@@ -55,6 +56,8 @@ FAILED_BEFORE = [
     ("show", KEY, "--article", ""),  # the preamble, whose number is empty
     ("diff", KEY, "--article", ""),
     ("deliveries", "list", "--subscriber", ""),  # every subscriber's
+    ("watch", "add", "adilet:Z9900000001", "--tag", ",".join(f"tag{i}" for i in range(60))),  # PostgreSQL: a
+    ("initiatives", "add", "x", "--tag", ",".join(f"tag{i}" for i in range(60))),  # DataError traceback
 ]
 HELD_BEFORE = [
     ("watch", "add", "adilet:"),
@@ -221,5 +224,7 @@ def test_the_options_that_were_refused_still_work_when_given_properly(cli, seede
     assert cli("flags", "--document", KEY).code == 0
     assert cli("drafts", "diff", "1", "--from", "1", "--to", "2").code == 0
     assert cli("subscribers", "add", "x", "--email", "b@example.org", "--themes", "media, assembly").code == 0
-    assert cli("watch", "add", "adilet:Z9900000001", "--tag", "media,").code == 0
+    assert cli("watch", "add", "adilet:Z9900000001", "--tag", "media,", "--lang", "rus,kaz,rus").code == 0
+    watched = {w["key"]: w for w in json.loads(cli("watch", "list", "--format", "json").out)}
+    assert watched["adilet:Z9900000001"]["languages"] == ["rus", "kaz"]
     assert cli("act", "1").code == 0

@@ -75,11 +75,11 @@ def day_option(text: str | None, option: str) -> date | None:
 
 
 def comma_list(value: str | None, option: str) -> tuple[str, ...]:
-    """`a, b,c` → ("a", "b", "c"); left out → (). Given but empty is refused: an empty filter would
+    """`a, b,c,a` → ("a", "b", "c"); left out → (). Given but empty is refused: an empty filter would
     silently mean everything."""
     if value is None:
         return ()
-    items = tuple(x.strip() for x in value.split(",") if x.strip())
+    items = tuple(dict.fromkeys(x.strip() for x in value.split(",") if x.strip()))
     if not items:
         raise InputError(f"{option} {value!r} is empty: give comma-separated values or leave the option out")
     return items
