@@ -235,11 +235,18 @@ def suspect_reason(body: bytes, previous_size: int | None = None, *, ident: str 
         return "no title or status badge"
     if not ARTICLE_MARKERS.search(text):
         return "no article markers or z-anchors"
-    shared = {found.decode("ascii") for found in _SHARED_AS.findall(body)}
-    if ident is not None and shared and ident not in shared:
-        return f"the page of another document ({', '.join(sorted(shared))}, not {ident})"
+    if ident is not None and (other := other_document(body, ident)):
+        return other
     if previous_size and len(body) < previous_size / 2:
         return f"body collapsed to {len(body) * 100 // previous_size}% of the last good size"
+    return None
+
+
+def other_document(body: bytes, ident: str) -> str | None:
+    """Why the page is not document `ident`'s, when its share links name other documents and not it."""
+    shared = {found.decode("ascii") for found in _SHARED_AS.findall(body)}
+    if shared and ident not in shared:
+        return f"the page of another document ({', '.join(sorted(shared))}, not {ident})"
     return None
 
 

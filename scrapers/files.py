@@ -13,7 +13,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml import etree
 
-from scrapers.adilet import body_blocks, decode_body, parse_page, suspect_reason
+from scrapers.adilet import body_blocks, decode_body, other_document, parse_page, suspect_reason
 from tracker.errors import InputError, ParseError
 from tracker.model import Block, DocumentStatus, ParsedPage
 
@@ -134,8 +134,8 @@ def read_file(
 ) -> ParsedPage:
     """Read a local .html/.htm, .txt or .docx; anything else, an unreadable file or one that is not text
     (an image, an archive) is an InputError. A saved page that a fetch would refuse (a CAPTCHA, a
-    JavaScript shell, a cut page, the page of another adilet document than `ident`) is a ParseError here
-    too, unless `accept_suspect` (`import --force`)."""
+    JavaScript shell, a cut page) is a ParseError here too, unless `accept_suspect` (`import --force`); the
+    page of another adilet document than `ident` is an InputError even then."""
     return parse_body(read_checked(path, accept_suspect=accept_suspect, ident=ident), Path(path), language)
 
 
@@ -160,7 +160,10 @@ def read_checked(path: str | Path, *, accept_suspect: bool = False, ident: str |
     kind = _not_text(text)
     if kind:
         raise InputError(f"{path}: not {path.suffix.lower()} text but {kind}; is it the right file?")
-    reason = _suspect(text, ident) if path.suffix.lower() in (".html", ".htm") else None
+    html = path.suffix.lower() in (".html", ".htm")
+    if html and ident is not None and (other := other_document(text, ident)):
+        raise InputError(f"{path}: {other}; not recorded, even with --force")
+    reason = _suspect(text, ident) if html else None
     if reason and not accept_suspect:
         raise ParseError(f"{path}: suspect page ({reason}); not used")
     return body

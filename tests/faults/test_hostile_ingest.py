@@ -76,6 +76,7 @@ REFUSED_FILES: dict[str, tuple[str, Callable[[], bytes], tuple[str, ...], str]] 
         "no <article> body",
     ),
     "another law's saved page": ("law.html", OTHER.encode, (), "another document (Z950002529_"),
+    "another law's saved page, forced": ("law.html", OTHER.encode, ("--force",), "even with --force"),
     "an older edition after a newer one": (
         "law.html",
         EDITED.encode,
