@@ -45,7 +45,13 @@ def parse_key(key: str) -> tuple[str, str]:
         raise InputError(
             f"invalid {source} id {ident!r} in {key!r} ({source} ids look like {site.id_example})"
         )
+    if len(key) > KEY_STORED:
+        raise InputError(f"key {key!r} is {len(key)} characters long: keys are at most {KEY_STORED}")
     return source, ident
+
+
+KEY_STORED = 64
+"""Characters of the stored document key columns."""
 
 
 def check_languages(languages: tuple[str, ...]) -> tuple[str, ...]:

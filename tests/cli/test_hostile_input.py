@@ -58,6 +58,7 @@ FAILED_BEFORE = [
     ("deliveries", "list", "--subscriber", ""),  # every subscriber's
     ("watch", "add", "adilet:Z9900000001", "--tag", ",".join(f"tag{i}" for i in range(60))),  # PostgreSQL: a
     ("initiatives", "add", "x", "--tag", ",".join(f"tag{i}" for i in range(60))),  # DataError traceback
+    ("import", "{real}", "--as", "file:" + "a" * 70),  # longer than the key column: PostgreSQL DataError
 ]
 HELD_BEFORE = [
     ("watch", "add", "adilet:"),
