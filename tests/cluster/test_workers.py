@@ -72,9 +72,10 @@ heartbeat_seconds = 0.5
 
 
 def serve(site: ReplayServer, body: str) -> None:
-    """Every document answers slowly, so that a worker killed at any moment is in the middle of a check."""
+    """Every document answers slowly, so that a worker killed at any moment is in the middle of a check;
+    each page's share links name its own document (a page naming another is suspect)."""
     for ident in IDS:
-        site.sequence(f"/rus/docs/{ident}", [Reply(body, delay_s=0.2)])
+        site.sequence(f"/rus/docs/{ident}", [Reply(body.replace("Z950002592_", ident), delay_s=0.2)])
 
 
 class Cluster:
