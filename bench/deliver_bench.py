@@ -27,6 +27,7 @@ from storage.db import Database
 from tracker import config
 from tracker.model import Watch
 from tracker.notify import events as ev
+from tracker.notify.channels import channel
 from tracker.notify.digests import send_digests
 from tracker.notify.subscribers import new_subscriber
 from tracker.notify.webhooks import deliver_webhooks
@@ -94,11 +95,12 @@ def main() -> None:
         db.init()
         with db.transaction() as session:
             watchlist.add(session, Watch(LAW, "Law on Non-Commercial Organisations", ("rus",), ("ngo",)))
+            webhook, mailbox = channel("webhook", settings), channel("email", settings)
             for i, url in enumerate(urls):
-                hook = new_subscriber(
-                    f"hook-{i}", webhook_url=url, known_documents={LAW}, allow_hosts=["127.0.0.1"]
+                hook = new_subscriber(f"hook-{i}", endpoints=[webhook.endpoint(url)], known_documents={LAW})
+                mail = new_subscriber(
+                    f"mail-{i}", endpoints=[mailbox.endpoint(f"reader{i}@example.org")], known_documents={LAW}
                 )
-                mail = new_subscriber(f"mail-{i}", email=f"reader{i}@example.org", known_documents={LAW})
                 subscribers.add(session, hook)
                 subscribers.add(session, mail)
             doc = {"key": LAW, "title": "Law on Non-Commercial Organisations", "language": "rus", "url": None}

@@ -23,7 +23,7 @@ from diff_match_patch import diff_match_patch
 
 from scrapers.adilet import parse_page
 from tracker.diff import diff_documents
-from tracker.model import Document, Provision
+from tracker.model import Document, DocumentStatus, Provision
 from tracker.structure import build
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "adilet"
@@ -48,7 +48,7 @@ def code_document(articles: list[tuple[str, str]]) -> Document:
         Provision(f"art_{n}", "article", str(n), heading, text)
         for n, (heading, text) in enumerate((articles[k % len(articles)] for k in range(ARTICLES)), 1)
     ]
-    return Document("Кодекс (бенч)", "new", "", "rus", provisions)
+    return Document("Кодекс (бенч)", DocumentStatus.IN_FORCE, "", "rus", provisions)
 
 
 def edited(doc: Document, rng: random.Random, edits: int) -> Document:

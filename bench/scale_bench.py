@@ -297,6 +297,9 @@ def main() -> None:
         def editions_at(seq: int) -> int:
             return scalar(f"SELECT count(*) FROM edition WHERE seq = {seq}")
 
+        def every_law_at(seq: int) -> Callable[[], bool]:
+            return lambda: editions_at(seq) == n
+
         def queue_empty() -> bool:
             return (
                 scalar(
@@ -308,7 +311,12 @@ def main() -> None:
 
         base = [str(ZANWATCH), "--config", str(cfg_path), "--db", url]
         procs: list[subprocess.Popen[bytes]] = []
-        atexit.register(lambda: [p.kill() for p in procs if p.poll() is None])  # even when a round fails
+        def kill_all() -> None:
+            for p in procs:
+                if p.poll() is None:
+                    p.kill()
+
+        atexit.register(kill_all)  # even when a round fails
 
         def start(*cmd: str) -> subprocess.Popen[bytes]:
             log = open(Path(tmp) / f"{cmd[0]}-{len(procs)}.log", "wb")  # noqa: SIM115 (closed with the dir)
@@ -331,7 +339,7 @@ def main() -> None:
         workers[0].send_signal(signal.SIGKILL)
         workers[0].wait()
         workers.append(start("worker", "--concurrency", str(args.concurrency)))
-        wait_for("round 1", lambda: editions_at(1) == n, args.timeout)
+        wait_for("round 1", every_law_at(1), args.timeout)
         changed_s = [time.monotonic() - t0]
         print(f"round 1 (changed): {changed_s[-1]:.1f} s", file=sys.stderr)
 
@@ -345,7 +353,7 @@ def main() -> None:
             serve(edition)
             t0 = time.monotonic()
             requeue_all()
-            wait_for(f"edition {edition}", lambda e=edition: editions_at(e) == n, args.timeout)
+            wait_for(f"edition {edition}", every_law_at(edition), args.timeout)
             changed_s.append(time.monotonic() - t0)
             print(f"edition {edition} (changed): {changed_s[-1]:.1f} s", file=sys.stderr)
 
