@@ -19,6 +19,7 @@ from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from storage.db import Database
+from tracker.replay import ReplayServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -110,6 +111,13 @@ class Clock:
 
     def __call__(self) -> float:
         return time.monotonic() + self.offset
+
+
+@pytest.fixture
+def server() -> Iterator[ReplayServer]:
+    """A loopback replay server: the sites' pages as a test routes them."""
+    with ReplayServer() as s:
+        yield s
 
 
 @pytest.fixture

@@ -34,12 +34,6 @@ STORED = (m.Snapshot, m.Edition, m.ProvisionVersion, m.ProvisionText, m.Change, 
 
 
 @pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    with ReplayServer() as s:
-        yield s
-
-
-@pytest.fixture
 def checker(db: Database, server: ReplayServer, clock) -> Iterator[Checker]:
     """Edition 1 of the referendum law is stored; tiny timeouts and no backoff keep the matrix fast."""
     settings = dataclasses.replace(

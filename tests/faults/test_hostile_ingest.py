@@ -134,12 +134,6 @@ def test_the_same_law_in_another_encoding_is_the_same_text(
 
 
 @pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    with ReplayServer() as s:
-        yield s
-
-
-@pytest.fixture
 def checker(db: Database, server: ReplayServer) -> Iterator[Checker]:
     """Edition 1 of the referendum law is stored; one retry, and no real wait whatever a server asks."""
     settings = dataclasses.replace(

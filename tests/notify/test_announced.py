@@ -58,12 +58,6 @@ def _heading(page: str, article: str) -> str:
 
 
 @pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    with ReplayServer() as s:
-        yield s
-
-
-@pytest.fixture
 def settings(make_settings, server: ReplayServer) -> Settings:
     return dataclasses.replace(
         make_settings(),

@@ -32,12 +32,6 @@ CAPTCHA = "<html><head><title>Подтвердите, что Вы не робо�
 
 
 @pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    with ReplayServer() as s:
-        yield s
-
-
-@pytest.fixture
 def checker(db: Database, server: ReplayServer) -> Iterator[Checker]:
     settings = dataclasses.replace(
         config.load(),
