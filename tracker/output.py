@@ -22,6 +22,8 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.text import Text
 
+from tracker.errors import InputError
+
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1, but tab and newline
 _C1 = re.compile("[\x7f-\x9f]")  # json.dumps escapes C0 itself, never DEL and C1
 _URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^\s/:@]*:)[^\s/@]*@")
@@ -83,8 +85,13 @@ class Clock:
         return f"{shown_at} ({self.zone})" if named else shown_at
 
     def start_of(self, day: date) -> datetime:
-        """The instant `day` begins in the clock's zone: what "since DAY" means to the reader."""
-        return datetime.combine(day, time(), ZoneInfo(self.zone))
+        """The instant `day` begins in the clock's zone, in UTC as storage compares it: what "since DAY"
+        means to the reader. A day at the calendar's edge (year 1 east of Greenwich) begins before UTC can
+        count: the reader's mistake."""
+        try:
+            return datetime.combine(day, time(), ZoneInfo(self.zone)).astimezone(UTC)
+        except OverflowError:
+            raise InputError(f"since: {day} is out of range") from None
 
     def iso(self, when: datetime) -> str:
         """`2026-12-02T21:19:00+05:00`, for JSON."""

@@ -156,6 +156,11 @@ def test_a_huge_number_names_the_limit(cli, seeded: Path) -> None:
     assert "a number given is too large" in result.err and "9223372036854775807" in result.err
 
 
+def test_a_day_before_utc_can_count_is_named_not_called_a_number(cli, seeded: Path) -> None:
+    result = cli("flags", "--since", "0001-01-01")  # it began before UTC can count, east of Greenwich
+    assert refused(result) and "since: 0001-01-01 is out of range" in result.err, result
+
+
 @pytest.fixture
 def fifo(tmp_path: Path) -> Path:
     path = tmp_path / "pipe.toml"

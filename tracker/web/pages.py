@@ -134,6 +134,7 @@ def document(
     watch = _watch_or_draft(s, key)
     language = _language(watch, lang)
     history = list(reversed(editions.list_editions(s, key, language)))
+    today = today_in(cfg.schedule.timezone)
     return _page(
         request,
         "document.html.j2",
@@ -142,8 +143,8 @@ def document(
         language=language,
         editions=history,
         acts=browse.acts(s, document_key=key),
-        scheduled=browse.scheduled(s, key, today_in(cfg.schedule.timezone)),
-        today=today_in(cfg.schedule.timezone),
+        scheduled=browse.scheduled(s, key, today),
+        today=today,
     )
 
 
@@ -314,21 +315,12 @@ def filtered_flags(
     check_themes([theme] if theme else ())
     rows = list_flags(
         s,
-        since=_start(Clock(settings.schedule.timezone), since) if since else None,
+        since=Clock(settings.schedule.timezone).start_of(since) if since else None,
         themes=[theme] if theme else (),
         min_severity=severity or None,
         document_key=law or None,
     )
     return [r for r in rows if not direction or r.get("direction", "neutral") == direction]
-
-
-def _start(clock: Clock, day: date) -> datetime:
-    """The instant `day` begins, in UTC as storage compares it: a day at the calendar's edge (year 1 east of
-    Greenwich) begins before UTC can count."""
-    try:
-        return clock.start_of(day).astimezone(UTC)
-    except OverflowError:
-        raise InputError(f"since: {day} is out of range") from None
 
 
 @router.get("/acts", response_class=HTMLResponse)
