@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-
-_SECONDS = re.compile(r"[0-9]+")
-"""ASCII digits only: `str.isdigit` also accepts «²» and «٣», which `float` then refuses or misreads."""
 
 
 def http_date(value: str | None) -> datetime | None:
@@ -27,7 +23,7 @@ def retry_after_s(headers: Mapping[str, str]) -> float | None:
     seconds, or an HTTP date measured against the server's own `date` header when it sent one, so that our
     clock's skew does not matter. None when absent or unreadable."""
     value = (headers.get("retry-after") or "").strip()
-    if _SECONDS.fullmatch(value):
+    if value.isascii() and value.isdigit():  # alone, `isdigit` also takes «²», which `float` refuses
         return float(value)
     when = http_date(value)
     if when is None:
